@@ -1,0 +1,125 @@
+/**
+ * The HTTP API's shapes, in one place: the server validates and serialises with them, the web
+ * app derives its types from them (`import type … from '@glacier/server/api'`).
+ */
+import { z } from 'zod';
+
+export const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
+
+export const health = z.object({ status: z.literal('ok'), version: z.string() });
+
+export const authState = z.object({ setupRequired: z.boolean(), authenticated: z.boolean() });
+export const passwordBody = z.object({ password: z.string().max(1024) });
+
+export const rootSummary = z.object({
+  id: z.number(),
+  label: z.string(),
+  path: z.string(),
+  online: z.boolean(),
+  fileCount: z.number(),
+  bytes: z.number(),
+  missingCount: z.number(),
+  lastScanAt: z.number().nullable(),
+});
+export const rootList = z.object({ roots: z.array(rootSummary) });
+export const addRootBody = z.object({ path: z.string().min(1), label: z.string().min(1) });
+
+export const fileKind = z.enum(['photo', 'video', 'sidecar', 'other']);
+export const fileTags = z.object({
+  summarised: z.boolean(),
+  archived: z.array(z.string()),
+  modified: z.boolean(),
+  missing: z.boolean(),
+  moved: z.boolean(),
+  unread: z.boolean(),
+});
+export const fileView = z.object({
+  id: z.number(),
+  root: z.string(),
+  path: z.string(),
+  name: z.string(),
+  kind: fileKind,
+  mime: z.string().nullable(),
+  size: z.number(),
+  mtimeMs: z.number(),
+  sha256: z.string().nullable(),
+  state: z.string(),
+  capturedAt: z.string().nullable(),
+  cameraMake: z.string().nullable(),
+  cameraModel: z.string().nullable(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  orientation: z.number().nullable(),
+  durationS: z.number().nullable(),
+  codec: z.string().nullable(),
+  gpsLat: z.number().nullable(),
+  gpsLon: z.number().nullable(),
+  problem: z.string().nullable(),
+  firstSeenAt: z.number(),
+  missingSince: z.number().nullable(),
+  tags: fileTags,
+});
+export const fileDetails = fileView.extend({
+  history: z.array(z.object({ at: z.number(), kind: z.string(), detail: z.string().nullable() })),
+  movedTo: z.object({ id: z.number(), path: z.string() }).nullable(),
+  movedFrom: z.object({ id: z.number(), path: z.string() }).nullable(),
+});
+export const folderView = z.object({
+  name: z.string(),
+  path: z.string(),
+  fileCount: z.number(),
+  bytes: z.number(),
+  missingCount: z.number(),
+});
+
+export const browseQuery = z.object({
+  path: z.string().default(''),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(200),
+  sort: z.enum(['name', 'size', 'mtime', 'captured']).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  kind: fileKind.optional(),
+  tag: z.enum(['missing', 'moved', 'unread', 'problem', 'summarised', 'archived', 'not-archived']).optional(),
+  search: z.string().max(200).optional(),
+});
+export const browseResult = z.object({
+  root: z.string(),
+  path: z.string(),
+  online: z.boolean(),
+  folders: z.array(folderView),
+  files: z.array(fileView),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+
+export const jobState = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
+export const jobView = z.object({
+  id: z.number(),
+  kind: z.string(),
+  state: jobState,
+  params: z.record(z.string(), z.unknown()),
+  progress: z.record(z.string(), z.unknown()).nullable(),
+  summary: z.record(z.string(), z.unknown()).nullable(),
+  error: z.string().nullable(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+});
+export const jobList = z.object({ jobs: z.array(jobView) });
+export const jobFailureList = z.object({
+  failures: z.array(z.object({ item: z.string(), reason: z.string(), at: z.number() })),
+});
+export const startScanBody = z.object({ root: z.string().min(1), path: z.string().default('') });
+
+export type AuthState = z.infer<typeof authState>;
+export type RootSummary = z.infer<typeof rootSummary>;
+export type FileView = z.infer<typeof fileView>;
+export type FileDetails = z.infer<typeof fileDetails>;
+export type FolderView = z.infer<typeof folderView>;
+export type BrowseResult = z.infer<typeof browseResult>;
+export type JobView = z.infer<typeof jobView>;
+export type ErrorBody = z.infer<typeof errorBody>;
+export type { JobEvent } from '../events.js';

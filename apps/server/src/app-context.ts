@@ -1,0 +1,44 @@
+import type { AppConfig } from './config.js';
+import { Catalog } from './catalog/catalog.js';
+import { openCatalog } from './catalog/db.js';
+import { EventBus } from './events.js';
+import { JobRunner, type RunnerOptions } from './jobs/runner.js';
+import { endExiftool } from './media/exif.js';
+import { SCAN_JOB, scanJobHandler } from './scan/scan.js';
+
+/** Everything the HTTP layer and the CLI share: config, catalog, events and the job runner. */
+export interface AppContext {
+  config: AppConfig;
+  catalog: Catalog;
+  bus: EventBus;
+  runner: JobRunner;
+  close(): Promise<void>;
+}
+
+export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions = {}): AppContext {
+  const catalog = new Catalog(openCatalog(config.dataDir));
+  const bus = new EventBus();
+  const runner = new JobRunner(
+    catalog,
+    bus,
+    {
+      [SCAN_JOB]: scanJobHandler(catalog, {
+        ignore: config.ignore,
+        concurrency: config.scanConcurrency,
+        dataDir: config.dataDir,
+      }),
+    },
+    runnerOptions,
+  );
+  return {
+    config,
+    catalog,
+    bus,
+    runner,
+    async close() {
+      await runner.stop();
+      await endExiftool();
+      catalog.close();
+    },
+  };
+}

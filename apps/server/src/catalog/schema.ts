@@ -1,0 +1,143 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Key/value settings of the app itself (admin password hash, …). */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** Login sessions; the cookie holds a random token, the table only its SHA-256. */
+export const sessions = sqliteTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+export const roots = sqliteTable('roots', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  label: text('label').notNull().unique(),
+  path: text('path').notNull(),
+  /** Extra ignore globs for this root only (JSON array). */
+  ignore: text('ignore', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  createdAt: integer('created_at').notNull(),
+  lastScanAt: integer('last_scan_at'),
+  lastScanJobId: integer('last_scan_job_id'),
+});
+
+export const FILE_KINDS = ['photo', 'video', 'sidecar', 'other'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+
+export const FILE_STATES = ['present', 'missing', 'moved'] as const;
+export type FileState = (typeof FILE_STATES)[number];
+
+/**
+ * Every file ever seen under a root. Rows are never deleted by a scan: a file that disappears
+ * becomes `missing` (or `moved`, pointing at the row where its content reappeared), so the
+ * catalog keeps its history and stays browsable while a drive is unplugged.
+ */
+export const files = sqliteTable(
+  'files',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rootId: integer('root_id')
+      .notNull()
+      .references(() => roots.id),
+    /** Path relative to the root, '/'-separated, exactly as the file system spells it. */
+    relPath: text('rel_path').notNull(),
+    /** Folder part of relPath ('' for the root itself). */
+    dir: text('dir').notNull(),
+    name: text('name').notNull(),
+    size: integer('size').notNull(),
+    mtimeMs: integer('mtime_ms').notNull(),
+    inode: integer('inode').notNull(),
+    kind: text('kind').$type<FileKind>().notNull(),
+    /** Media type detected from the content (may disagree with the extension). */
+    mime: text('mime'),
+    sha256: text('sha256'),
+    /** Size and mtime the hash and metadata were taken at; differ from size/mtime = stale. */
+    contentSize: integer('content_size'),
+    contentMtimeMs: integer('content_mtime_ms'),
+    state: text('state').$type<FileState>().notNull().default('present'),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    /** When the file was last found changed (or first seen); roots.lastScanAt confirms the rest. */
+    changedAt: integer('changed_at').notNull(),
+    missingSince: integer('missing_since'),
+    movedToId: integer('moved_to_id'),
+    movedFromId: integer('moved_from_id'),
+    capturedAt: text('captured_at'),
+    cameraMake: text('camera_make'),
+    cameraModel: text('camera_model'),
+    width: integer('width'),
+    height: integer('height'),
+    orientation: integer('orientation'),
+    durationS: real('duration_s'),
+    codec: text('codec'),
+    gpsLat: real('gps_lat'),
+    gpsLon: real('gps_lon'),
+    /** Why the content (hash or metadata) could not be read, if it could not. */
+    problem: text('problem'),
+  },
+  (t) => [
+    uniqueIndex('files_root_path').on(t.rootId, t.relPath),
+    index('files_root_dir_name').on(t.rootId, t.dir, t.name),
+    index('files_sha256').on(t.sha256),
+    index('files_root_state').on(t.rootId, t.state),
+  ],
+);
+
+/** What happened to a file over time: added, changed, missing, moved, reappeared. */
+export const fileEvents = sqliteTable(
+  'file_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    fileId: integer('file_id')
+      .notNull()
+      .references(() => files.id),
+    at: integer('at').notNull(),
+    kind: text('kind').notNull(),
+    detail: text('detail'),
+  },
+  (t) => [index('file_events_file').on(t.fileId)],
+);
+
+export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    state: text('state').$type<JobState>().notNull(),
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** Latest progress counters (JSON), so a page opened later sees where a job stands. */
+    progress: text('progress', { mode: 'json' }).$type<Record<string, unknown>>(),
+    summary: text('summary', { mode: 'json' }).$type<Record<string, unknown>>(),
+    error: text('error'),
+    /** Which process runs it ("pid@host") and when it last said so: a lease. */
+    owner: text('owner'),
+    /** A pause or cancel asked by another process (the CLI, or the server for a CLI job). */
+    control: text('control').$type<'pause' | 'cancel'>(),
+    heartbeatAt: integer('heartbeat_at'),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('jobs_state').on(t.state)],
+);
+
+/** Per-item failures of a job, with the reason shown to the user. */
+export const jobFailures = sqliteTable(
+  'job_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    jobId: integer('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    item: text('item').notNull(),
+    reason: text('reason').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('job_failures_job').on(t.jobId)],
+);

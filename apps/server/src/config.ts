@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { UserInputError } from './errors.js';
+
+/**
+ * Configuration comes from a JSON file in the data dir (or GLACIER_CONFIG) and from the
+ * environment; the environment wins so that docker compose can override anything.
+ */
+const fileConfigSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).optional(),
+    host: z.string().optional(),
+    trustedProxy: z.string().optional(),
+    roots: z.array(z.object({ path: z.string(), label: z.string() })).optional(),
+    ignore: z.array(z.string()).optional(),
+    scanConcurrency: z.number().int().min(1).max(64).optional(),
+    loginRateLimit: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+export type FileConfig = z.infer<typeof fileConfigSchema>;
+
+export interface AppConfig {
+  dataDir: string;
+  port: number;
+  host: string;
+  /** Fastify's trustProxy: an address/CIDR list, or false when no proxy is trusted. */
+  trustedProxy: string | false;
+  /** Roots declared in the config file; added to the catalog at start if absent. */
+  roots: { path: string; label: string }[];
+  /** Extra ignore patterns (picomatch globs on paths relative to a root). */
+  ignore: string[];
+  scanConcurrency: number;
+  /** Login attempts allowed per address per 15 minutes. */
+  loginRateLimit: number;
+  adminPassword: string | undefined;
+  webDir: string | undefined;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const dataDir = path.resolve(env.GLACIER_DATA_DIR ?? './data');
+  const configPath = env.GLACIER_CONFIG ?? path.join(dataDir, 'config.json');
+  const file = readConfigFile(configPath);
+  return {
+    dataDir,
+    port: parsePort(env.GLACIER_PORT) ?? file.port ?? 8377,
+    host: env.GLACIER_HOST ?? file.host ?? '0.0.0.0',
+    trustedProxy: env.GLACIER_TRUSTED_PROXY ?? file.trustedProxy ?? false,
+    roots: file.roots ?? [],
+    ignore: [...(file.ignore ?? []), ...splitList(env.GLACIER_IGNORE)],
+    scanConcurrency:
+      parsePositiveInt(env.GLACIER_SCAN_CONCURRENCY) ??
+      file.scanConcurrency ??
+      Math.max(1, Math.min(cpus().length, 4)),
+    loginRateLimit: parsePositiveInt(env.GLACIER_LOGIN_RATE_LIMIT) ?? file.loginRateLimit ?? 10,
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    webDir: env.GLACIER_WEB_DIR,
+    logLevel: env.GLACIER_LOG_LEVEL ?? 'info',
+  };
+}
+
+function readConfigFile(configPath: string): FileConfig {
+  if (!existsSync(configPath)) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(configPath, 'utf8'));
+  } catch (error) {
+    throw new UserInputError(`The config file ${configPath} is not valid JSON: ${String(error)}`);
+  }
+  const parsed = fileConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
+    throw new UserInputError(`The config file ${configPath} is not valid: ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UserInputError(`GLACIER_PORT must be a port number, not "${value}"`);
+  }
+  return port;
+}
+
+function parsePositiveInt(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserInputError(`Expected a positive whole number, not "${value}"`);
+  return n;
+}
+
+function splitList(value: string | undefined): string[] {
+  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}

@@ -1,0 +1,52 @@
+import { EventEmitter } from 'node:events';
+import type { JobState } from './catalog/schema.js';
+
+/**
+ * Progress of every long operation is a stream of these events. The core emits them; the
+ * websocket pushes them to browsers and the CLI prints them. Rendering happens at the edges.
+ */
+export type JobEvent =
+  | { type: 'job.queued'; jobId: number; kind: string; at: number }
+  | { type: 'job.started'; jobId: number; kind: string; at: number }
+  | {
+      type: 'job.progress';
+      jobId: number;
+      kind: string;
+      at: number;
+      phase: string;
+      filesDone: number;
+      filesTotal: number | null;
+      bytesDone: number;
+      bytesTotal: number | null;
+      current?: string;
+    }
+  | { type: 'item.failed'; jobId: number; kind: string; at: number; item: string; reason: string }
+  | {
+      type: 'job.finished';
+      jobId: number;
+      kind: string;
+      at: number;
+      state: Extract<JobState, 'done' | 'failed' | 'cancelled' | 'paused'>;
+      summary: Record<string, unknown> | null;
+      error: string | null;
+    };
+
+export type JobEventType = JobEvent['type'];
+
+/** In-process fan-out of job events. */
+export class EventBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  emit(event: JobEvent): void {
+    this.emitter.emit('event', event);
+  }
+
+  subscribe(listener: (event: JobEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+}

@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import * as api from '../../api/schemas.js';
+import type { AppContext } from '../../app-context.js';
+import { getJob, listFailures, listJobs } from '../../jobs/store.js';
+import { getRoot } from '../../roots/roots.js';
+import { startScan } from '../../scan/start.js';
+
+const jobId = z.object({ id: z.coerce.number().int() });
+
+export function jobRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/api/jobs', { schema: { response: { 200: api.jobList } } }, async () => ({
+      jobs: listJobs(ctx.catalog),
+    }));
+
+    app.get('/api/jobs/:id', { schema: { params: jobId, response: { 200: api.jobView } } }, async (request) =>
+      getJob(ctx.catalog, request.params.id),
+    );
+
+    app.get(
+      '/api/jobs/:id/failures',
+      { schema: { params: jobId, response: { 200: api.jobFailureList } } },
+      async (request) => {
+        getJob(ctx.catalog, request.params.id);
+        return { failures: listFailures(ctx.catalog, request.params.id) };
+      },
+    );
+
+    app.post(
+      '/api/scans',
+      { schema: { body: api.startScanBody, response: { 202: api.jobView } } },
+      async (request, reply) => {
+        const root = getRoot(ctx.catalog, request.body.root);
+        return reply.status(202).send(startScan(ctx, root, request.body.path));
+      },
+    );
+
+    for (const action of ['pause', 'resume', 'cancel'] as const) {
+      app.post(
+        `/api/jobs/:id/${action}`,
+        { schema: { params: jobId, response: { 200: api.jobView } } },
+        async (request) => ctx.runner[action](request.params.id),
+      );
+    }
+  };
+}

@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Catalog } from '../catalog/catalog.js';
+import { AppError, ConflictError } from '../errors.js';
+import type { EventBus } from '../events.js';
+import { JobReporter } from './reporter.js';
+import {
+  claimNextJob,
+  controlsFor,
+  finishJob,
+  getJob,
+  heartbeat,
+  insertJob,
+  runningJobs,
+  setControl,
+  setState,
+  type JobRow,
+} from './store.js';
+
+/** Why a running job was asked to stop; each ends in a different state. */
+export type StopReason = 'pause' | 'cancel' | 'shutdown';
+
+export interface JobContext {
+  job: JobRow;
+  signal: AbortSignal;
+  report: JobReporter;
+}
+
+/** Runs one job to its end and returns its summary; throws (or returns early) when aborted. */
+export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown>>;
+
+export interface RunnerOptions {
+  /** Poll for queued jobs and foreign controls this often. */
+  tickMs?: number;
+  /** A running job whose owner has not written a heartbeat for this long is taken over. */
+  staleAfterMs?: number;
+  log?: { info(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+}
+
+interface RunningJob {
+  abort: AbortController;
+  done: Promise<JobRow>;
+}
+
+/**
+ * Runs persisted jobs: one handler per kind (checked at construction), at most one running
+ * job per kind in this process. Jobs survive restarts: a job left `running` by a dead process
+ * (no heartbeat) is queued again and resumes; handlers are written to be rerun safely.
+ */
+export class JobRunner {
+  /** pid@host#nonce: the nonce tells this run apart from an earlier one with the same pid (pid 1 in a container). */
+  readonly owner = `${process.pid}@${hostname()}#${randomBytes(4).toString('hex')}`;
+  private readonly running = new Map<number, RunningJob>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastHeartbeat = 0;
+  private stopping = false;
+  private readonly tickMs: number;
+  private readonly staleAfterMs: number;
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly bus: EventBus,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly options: RunnerOptions = {},
+  ) {
+    this.tickMs = options.tickMs ?? 1000;
+    this.staleAfterMs = options.staleAfterMs ?? 30_000;
+  }
+
+  /** Starts polling: resumes jobs that died with their process, then runs what is queued. */
+  start(): void {
+    this.requeueAbandoned();
+    this.timer = setInterval(() => this.tick(), this.tickMs);
+    this.timer.unref();
+    this.tick();
+  }
+
+  /** Queues a job for the server's loop. */
+  enqueue(kind: string, params: Record<string, unknown>): JobRow {
+    this.assertKnown(kind);
+    const job = insertJob(this.catalog, kind, params);
+    this.bus.emit({ type: 'job.queued', jobId: job.id, kind, at: Date.now() });
+    if (this.timer) setImmediate(() => this.tick());
+    return job;
+  }
+
+  /** Creates a job already claimed by this process and runs it now (the CLI's way). */
+  async runNow(kind: string, params: Record<string, unknown>): Promise<JobRow> {
+    this.assertKnown(kind);
+    const job = insertJob(this.catalog, kind, params, { owner: this.owner });
+    this.bus.emit({ type: 'job.queued', jobId: job.id, kind, at: Date.now() });
+    const heartbeatTimer = this.timer ? undefined : setInterval(() => this.beat(), this.tickMs);
+    try {
+      return await this.execute(job).done;
+    } finally {
+      if (heartbeatTimer) clearInterval(heartbeatTimer);
+    }
+  }
+
+  /** Resumes a queued or running job claimed in another process run (the CLI's `--resume`). */
+  async runClaimed(job: JobRow): Promise<JobRow> {
+    return this.execute(job).done;
+  }
+
+  pause(id: number): JobRow {
+    return this.control(id, 'pause');
+  }
+
+  cancel(id: number): JobRow {
+    return this.control(id, 'cancel');
+  }
+
+  resume(id: number): JobRow {
+    if (!setState(this.catalog, id, ['paused', 'failed'], 'queued')) {
+      const job = getJob(this.catalog, id);
+      throw new ConflictError(`Job ${id} is ${job.state}: only a paused or failed job can resume`);
+    }
+    this.bus.emit({ type: 'job.queued', jobId: id, kind: getJob(this.catalog, id).kind, at: Date.now() });
+    if (this.timer) setImmediate(() => this.tick());
+    return getJob(this.catalog, id);
+  }
+
+  /** Stops the loop; running jobs go back to `queued` and resume at the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const run of this.running.values()) run.abort.abort('shutdown' satisfies StopReason);
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+
+  private control(id: number, action: 'pause' | 'cancel'): JobRow {
+    const job = getJob(this.catalog, id);
+    if (job.state === 'queued' || (job.state === 'paused' && action === 'cancel')) {
+      const to = action === 'cancel' ? 'cancelled' : 'paused';
+      setState(this.catalog, id, [job.state], to);
+      this.bus.emit({
+        type: 'job.finished',
+        jobId: id,
+        kind: job.kind,
+        at: Date.now(),
+        state: to,
+        summary: job.summary ?? null,
+        error: null,
+      });
+      return getJob(this.catalog, id);
+    }
+    if (job.state !== 'running') {
+      throw new ConflictError(`Job ${id} is ${job.state}: it cannot be ${action}d`);
+    }
+    const local = this.running.get(id);
+    if (local) local.abort.abort(action satisfies StopReason);
+    else setControl(this.catalog, id, action);
+    return getJob(this.catalog, id);
+  }
+
+  private assertKnown(kind: string): void {
+    if (!this.handlers[kind]) throw new Error(`No handler for job kind "${kind}"`);
+  }
+
+  private tick(): void {
+    if (this.stopping) return;
+    try {
+      this.beat();
+      this.requeueAbandoned();
+      const busyKinds = new Set([...this.running.keys()].map((id) => getJob(this.catalog, id).kind));
+      const free = Object.keys(this.handlers).filter((k) => !busyKinds.has(k));
+      const job = claimNextJob(this.catalog, this.owner, free);
+      if (job) this.execute(job);
+    } catch (error) {
+      this.options.log?.error({ err: error }, 'job runner tick failed');
+    }
+  }
+
+  /** Writes the heartbeat and applies pauses and cancels asked by other processes. */
+  private beat(): void {
+    const now = Date.now();
+    if (now - this.lastHeartbeat >= Math.min(5000, this.staleAfterMs / 3)) {
+      this.lastHeartbeat = now;
+      heartbeat(this.catalog, this.owner);
+    }
+    for (const { id, control } of controlsFor(this.catalog, this.owner)) {
+      this.running.get(id)?.abort.abort(control as StopReason);
+    }
+  }
+
+  private requeueAbandoned(): void {
+    const now = Date.now();
+    for (const job of runningJobs(this.catalog)) {
+      if (job.owner === this.owner) continue;
+      if (isOwnerAlive(job.owner) && now - (job.heartbeatAt ?? 0) < this.staleAfterMs) continue;
+      if (setState(this.catalog, job.id, ['running'], 'queued')) {
+        this.options.log?.info({ jobId: job.id, kind: job.kind }, 'resuming a job whose process died');
+      }
+    }
+  }
+
+  private execute(job: JobRow): RunningJob {
+    const abort = new AbortController();
+    const report = new JobReporter(this.catalog, this.bus, job.id, job.kind);
+    const handler = this.handlers[job.kind]!;
+    this.bus.emit({ type: 'job.started', jobId: job.id, kind: job.kind, at: Date.now() });
+    const done = (async (): Promise<JobRow> => {
+      let finished: JobRow;
+      try {
+        const summary = await handler({ job, signal: abort.signal, report });
+        report.flush();
+        finished = this.finishAfterRun(job, abort.signal, { ...summary, failures: report.failureCount });
+      } catch (error) {
+        report.flush();
+        finished = abort.signal.aborted
+          ? this.finishAfterRun(job, abort.signal, { failures: report.failureCount })
+          : finishJob(this.catalog, job.id, 'failed', { error: describeJobError(error) });
+        if (!abort.signal.aborted && !(error instanceof AppError)) {
+          this.options.log?.error({ err: error, jobId: job.id }, 'job failed with an unexpected error');
+        }
+      } finally {
+        this.running.delete(job.id);
+      }
+      this.bus.emit({
+        type: 'job.finished',
+        jobId: job.id,
+        kind: job.kind,
+        at: Date.now(),
+        state: finished.state as 'done' | 'failed' | 'cancelled' | 'paused',
+        summary: finished.summary ?? null,
+        error: finished.error,
+      });
+      if (!this.stopping && this.timer) setImmediate(() => this.tick());
+      return finished;
+    })();
+    this.running.set(job.id, { abort, done });
+    return { abort, done };
+  }
+
+  private finishAfterRun(job: JobRow, signal: AbortSignal, summary: Record<string, unknown>): JobRow {
+    if (!signal.aborted) return finishJob(this.catalog, job.id, 'done', { summary });
+    const reason = signal.reason as StopReason;
+    if (reason === 'pause') return finishJob(this.catalog, job.id, 'paused', { summary });
+    if (reason === 'cancel') return finishJob(this.catalog, job.id, 'cancelled', { summary });
+    return finishJob(this.catalog, job.id, 'queued', { summary });
+  }
+}
+
+function describeJobError(error: unknown): string {
+  if (error instanceof AppError) return error.message;
+  return `Internal error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** True unless the owner is a process on this host that no longer exists. */
+function isOwnerAlive(owner: string | null): boolean {
+  if (!owner) return false;
+  const match = /^(\d+)@(.*)#[0-9a-f]+$/.exec(owner);
+  if (!match) return false;
+  const [, pidText, host] = match;
+  if (host !== hostname()) return true;
+  if (Number(pidText) === process.pid) return false;
+  try {
+    process.kill(Number(pidText), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

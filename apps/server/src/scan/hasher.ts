@@ -1,0 +1,36 @@
+import { Piscina } from 'piscina';
+
+export type HashResult =
+  | {
+      ok: true;
+      sha256: string;
+      size: number;
+      mtimeMs: number;
+      inode: number;
+      /** False when the file changed while it was read: the hash is not of any one version. */
+      stable: boolean;
+      mime: string | null;
+    }
+  | { ok: false; code: string; message: string };
+
+/** A pool of worker threads hashing files, one file per thread at a time. */
+export class Hasher {
+  private readonly pool: Piscina;
+
+  constructor(threads: number) {
+    this.pool = new Piscina({
+      filename: new URL('./hash-worker.js', import.meta.url).href,
+      minThreads: 1,
+      maxThreads: threads,
+      idleTimeout: 10_000,
+    });
+  }
+
+  hash(absPath: string): Promise<HashResult> {
+    return this.pool.run({ absPath }) as Promise<HashResult>;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

@@ -1,0 +1,277 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import path from 'node:path';
+import type { Catalog, CatalogTx } from '../catalog/catalog.js';
+import { fileEvents, files } from '../catalog/schema.js';
+import { describeFsError } from '../errors.js';
+import { joinRel } from '../roots/paths.js';
+import { kindFromName } from './classify.js';
+import { isJunkName, type IgnoreMatcher } from './ignore.js';
+
+/**
+ * Phase one of a scan: walk the tree and bring the catalog's list of files in line with it,
+ * using only names and lstat (size, mtime, inode). No file is opened here, so a rescan of an
+ * unchanged tree costs about what `find` costs. Each folder is reconciled as soon as it has
+ * been listed, so an interrupted scan leaves every reconciled folder right and the rest as it
+ * was; nothing is marked missing on the strength of a folder that could not be read.
+ */
+
+export interface InventoryOptions {
+  rootId: number;
+  rootPath: string;
+  /** Scan only this folder (relative to the root) and below; '' for the whole root. */
+  scope: string;
+  isIgnored: IgnoreMatcher;
+  /** Absolute paths never to descend into (the app's own data dir, if it sits in a root). */
+  excludedPaths: Set<string>;
+  signal: AbortSignal;
+  onProgress(counts: InventoryCounts, current: string): void;
+  onFailure(item: string, reason: string): void;
+}
+
+export interface InventoryCounts {
+  folders: number;
+  files: number;
+  bytes: number;
+  added: number;
+  changed: number;
+  missing: number;
+  reappeared: number;
+  skipped: number;
+  failedFolders: number;
+}
+
+interface CatalogEntry {
+  id: number;
+  name: string;
+  size: number;
+  mtimeMs: number;
+  inode: number;
+  state: string;
+}
+
+interface Listed {
+  name: string;
+  size: number;
+  mtimeMs: number;
+  inode: number;
+}
+
+const FLUSH_EVERY_CHANGES = 2000;
+const FLUSH_EVERY_MS = 500;
+
+export async function runInventory(catalog: Catalog, options: InventoryOptions): Promise<InventoryCounts> {
+  const counts: InventoryCounts = {
+    folders: 0, files: 0, bytes: 0, added: 0, changed: 0, missing: 0, reappeared: 0, skipped: 0, failedFolders: 0,
+  };
+  const selectFolder = catalog.db
+    .select({
+      id: files.id, name: files.name, size: files.size, mtimeMs: files.mtimeMs, inode: files.inode, state: files.state,
+    })
+    .from(files)
+    .where(and(eq(files.rootId, sql.placeholder('rootId')), eq(files.dir, sql.placeholder('dir'))))
+    .prepare();
+  const writer = new ChangeWriter(catalog, options.rootId);
+  const visited = new Set<string>();
+  /** Folders we could not list or chose not to enter: their catalog rows are left alone. */
+  const untouchable: string[] = [];
+  const stack = [options.scope];
+  let lastYield = Date.now();
+
+  while (stack.length > 0) {
+    if (options.signal.aborted) break;
+    const dir = stack.pop()!;
+    const absDir = path.join(options.rootPath, dir);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(absDir, { withFileTypes: true });
+    } catch (error) {
+      counts.failedFolders += 1;
+      untouchable.push(dir);
+      options.onFailure(dir === '' ? '(root folder)' : `${dir}/`, `cannot read folder: ${describeFsError(error)}`);
+      continue;
+    }
+    visited.add(dir);
+    counts.folders += 1;
+    const listed: Listed[] = [];
+    for (const entry of entries) {
+      const relPath = joinRel(dir, entry.name);
+      if (isJunkName(entry.name) || options.isIgnored(relPath)) continue;
+      if (entry.name.includes('\uFFFD')) {
+        // Node decodes names as UTF-8 and replaces what is not; such a file could not be
+        // opened again by this name, nor stored as an S3 key. Report it, catalog the rest.
+        counts.skipped += 1;
+        options.onFailure(relPath, 'name is not valid UTF-8: rename the file to catalog it');
+        continue;
+      }
+      const absPath = path.join(absDir, entry.name);
+      if (entry.isDirectory()) {
+        if (options.excludedPaths.has(absPath)) {
+          untouchable.push(relPath);
+          continue;
+        }
+        stack.push(relPath);
+      } else if (entry.isFile()) {
+        try {
+          const stat = lstatSync(absPath);
+          listed.push({ name: entry.name, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), inode: stat.ino });
+          counts.files += 1;
+          counts.bytes += stat.size;
+        } catch (error) {
+          counts.skipped += 1;
+          options.onFailure(relPath, describeFsError(error));
+        }
+      } else {
+        // Symbolic links are never followed (no loops, no escaping the root); devices,
+        // sockets and pipes are not media.
+        counts.skipped += 1;
+      }
+    }
+    reconcileFolder(dir, listed, selectFolder.all({ rootId: options.rootId, dir }) as CatalogEntry[], writer, counts);
+    writer.flushIfDue();
+    const now = Date.now();
+    if (now - lastYield > 50) {
+      lastYield = now;
+      options.onProgress(counts, dir);
+      // Let the server answer requests between folders.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  if (!options.signal.aborted) {
+    markVanishedFolders(catalog, options, visited, untouchable, writer, counts);
+  }
+  writer.flush();
+  options.onProgress(counts, '');
+  return counts;
+}
+
+function reconcileFolder(dir: string, listed: Listed[], known: CatalogEntry[], writer: ChangeWriter, counts: InventoryCounts): void {
+  const byName = new Map(known.map((row) => [row.name, row]));
+  for (const file of listed) {
+    const row = byName.get(file.name);
+    byName.delete(file.name);
+    if (!row) {
+      writer.add(dir, file);
+      counts.added += 1;
+    } else if (row.state !== 'present') {
+      writer.update(row.id, file, 'reappeared');
+      counts.reappeared += 1;
+    } else if (row.size !== file.size || row.mtimeMs !== file.mtimeMs || row.inode !== file.inode) {
+      writer.update(row.id, file, 'changed');
+      counts.changed += 1;
+    }
+  }
+  for (const row of byName.values()) {
+    if (row.state === 'present') {
+      writer.markMissing(row.id);
+      counts.missing += 1;
+    }
+  }
+}
+
+/** Folders the catalog knows under the scope that the walk no longer found: their files are gone. */
+function markVanishedFolders(
+  catalog: Catalog,
+  options: InventoryOptions,
+  visited: Set<string>,
+  untouchable: string[],
+  writer: ChangeWriter,
+  counts: InventoryCounts,
+): void {
+  const dirs = catalog.db
+    .selectDistinct({ dir: files.dir })
+    .from(files)
+    .where(and(eq(files.rootId, options.rootId), eq(files.state, 'present')))
+    .all();
+  for (const { dir } of dirs) {
+    if (visited.has(dir) || !isUnder(dir, options.scope)) continue;
+    if (untouchable.some((u) => isUnder(dir, u))) continue;
+    const ids = catalog.db
+      .select({ id: files.id })
+      .from(files)
+      .where(and(eq(files.rootId, options.rootId), eq(files.dir, dir), eq(files.state, 'present')))
+      .all();
+    for (const { id } of ids) writer.markMissing(id);
+    counts.missing += ids.length;
+    writer.flushIfDue();
+  }
+}
+
+function isUnder(dir: string, scope: string): boolean {
+  return scope === '' || dir === scope || dir.startsWith(`${scope}/`);
+}
+
+/** Buffers catalog changes and writes them in transactions of a few thousand. */
+class ChangeWriter {
+  private adds: { dir: string; file: Listed }[] = [];
+  private updates: { id: number; file: Listed; event: string }[] = [];
+  private missing: number[] = [];
+  private lastFlush = Date.now();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly rootId: number,
+  ) {}
+
+  add(dir: string, file: Listed): void {
+    this.adds.push({ dir, file });
+  }
+
+  update(id: number, file: Listed, event: string): void {
+    this.updates.push({ id, file, event });
+  }
+
+  markMissing(id: number): void {
+    this.missing.push(id);
+  }
+
+  flushIfDue(): void {
+    const pending = this.adds.length + this.updates.length + this.missing.length;
+    if (pending >= FLUSH_EVERY_CHANGES || (pending > 0 && Date.now() - this.lastFlush >= FLUSH_EVERY_MS)) {
+      this.flush();
+    }
+  }
+
+  flush(): void {
+    this.lastFlush = Date.now();
+    if (this.adds.length + this.updates.length + this.missing.length === 0) return;
+    const { adds, updates, missing } = this;
+    this.adds = [];
+    this.updates = [];
+    this.missing = [];
+    const now = Date.now();
+    this.catalog.write((tx) => {
+      for (const { dir, file } of adds) this.insertFile(tx, dir, file, now);
+      for (const { id, file, event } of updates) {
+        tx.update(files)
+          .set({ size: file.size, mtimeMs: file.mtimeMs, inode: file.inode, state: 'present', missingSince: null, movedToId: null, changedAt: now })
+          .where(eq(files.id, id))
+          .run();
+        tx.insert(fileEvents).values({ fileId: id, at: now, kind: event }).run();
+      }
+      for (let i = 0; i < missing.length; i += 500) {
+        const chunk = missing.slice(i, i + 500);
+        tx.update(files).set({ state: 'missing', missingSince: now }).where(inArray(files.id, chunk)).run();
+        tx.insert(fileEvents).values(chunk.map((fileId) => ({ fileId, at: now, kind: 'missing' }))).run();
+      }
+    });
+  }
+
+  private insertFile(tx: CatalogTx, dir: string, file: Listed, now: number): void {
+    // No 'added' event: firstSeenAt says it, and the first scan of a large tree stays lean.
+    tx.insert(files)
+      .values({
+        rootId: this.rootId,
+        relPath: joinRel(dir, file.name),
+        dir,
+        name: file.name,
+        size: file.size,
+        mtimeMs: file.mtimeMs,
+        inode: file.inode,
+        kind: kindFromName(file.name),
+        firstSeenAt: now,
+        changedAt: now,
+      })
+      .run();
+  }
+}
