@@ -17,7 +17,11 @@ try {
   root = addRoot(ctx.catalog, { path: rootPath, label: 'bench' });
 }
 const started = performance.now();
-const job = await ctx.runner.runNow('scan', { rootId: root.id, path: '', contentless: mode === 'contentless' });
+const job = await ctx.runner.runNow('scan', {
+  rootId: root.id,
+  path: '',
+  contentless: mode === 'contentless',
+});
 const seconds = (performance.now() - started) / 1000;
 await ctx.close();
 console.log(JSON.stringify({ seconds, state: job.state, summary: job.summary }));

@@ -90,10 +90,16 @@ function parsePort(value: string | undefined): number | undefined {
 function parsePositiveInt(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserInputError(`Expected a positive whole number, not "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserInputError(`Expected a positive whole number, not "${value}"`);
   return n;
 }
 
 function splitList(value: string | undefined): string[] {
-  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return value
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }

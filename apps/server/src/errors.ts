@@ -103,6 +103,10 @@ export function describeFsError(error: unknown): string {
     case 'ENOTDIR':
       return 'no longer a folder';
     default:
-      return code ? `file system error ${code}` : error instanceof Error ? error.message : String(error);
+      return code
+        ? `file system error ${code}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
   }
 }

@@ -24,7 +24,9 @@ describe('glacier CLI', () => {
     expect(added.stdout).toContain('added root "photos"');
     const listed = runCli(dataDir, ['roots', 'list', '--json']);
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.stdout)).toMatchObject([{ label: 'photos', path: mediaDir, online: true, fileCount: 0 }]);
+    expect(JSON.parse(listed.stdout)).toMatchObject([
+      { label: 'photos', path: mediaDir, online: true, fileCount: 0 },
+    ]);
   });
 
   it('explains a mistake with a message and an exit code, not a stack trace', () => {
@@ -48,7 +50,11 @@ describe('glacier CLI', () => {
     expect(types).toContain('job.started');
     expect(types).toContain('job.progress');
     expect(types).toContain('job.finished');
-    expect(lines[lines.length - 1]).toMatchObject({ kind: 'scan', state: 'done', summary: { files: 3, added: 3 } });
+    expect(lines[lines.length - 1]).toMatchObject({
+      kind: 'scan',
+      state: 'done',
+      summary: { files: 3, added: 3 },
+    });
 
     const ls = runCli(dataDir, ['ls', path.join(mediaDir, 'Trip'), '--json']);
     expect(ls.code).toBe(0);
@@ -60,7 +66,9 @@ describe('glacier CLI', () => {
 
     const human = runCli(dataDir, ['status', 'photos/Trip/a.txt']);
     expect(human.code).toBe(0);
-    expect(human.stdout).toContain('sha256      8ed3f6ad685b959ead7022518e1af76cd816f8e8ec7ccdda1ed4018e8f2223f8');
+    expect(human.stdout).toContain(
+      'sha256      8ed3f6ad685b959ead7022518e1af76cd816f8e8ec7ccdda1ed4018e8f2223f8',
+    );
 
     const jobs = runCli(dataDir, ['jobs', '--json']);
     expect(JSON.parse(jobs.stdout)[0]).toMatchObject({ kind: 'scan', state: 'done' });
@@ -82,31 +90,42 @@ describe('glacier CLI', () => {
     expect(ls.stdout).toContain('OFFLINE');
   });
 
-  it.runIf(process.getuid?.() === 0)('reports what it may not read, as an unprivileged user would meet it', () => {
-    // Root reads everything; run the scan as "nobody" against folders it may not read.
-    const shared = mkdtempSync(path.join(tmpdir(), 'glacier-perm-'));
-    chmodSync(shared, 0o777);
-    const media = path.join(shared, 'media');
-    writeTree(media, { 'open/a.txt': 'a', 'locked/b.txt': 'b', 'secret.txt': 's' });
-    chmodSync(path.join(media, 'locked'), 0o700);
-    chmodSync(path.join(media, 'secret.txt'), 0o600);
-    for (const p of [media, path.join(media, 'open'), path.join(media, 'open/a.txt')]) chmodSync(p, 0o755);
-    const data = path.join(shared, 'data');
-    mkdirSync(data);
-    chmodSync(data, 0o777);
-    const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
-    try {
-      expect(runCli(data, ['roots', 'add', media, '--label', 'm'], { prefix: asNobody }).code).toBe(0);
-      const scan = runCli(data, ['scan', 'm', '--json'], { prefix: asNobody });
-      const lines = jsonLines(scan.stdout);
-      const failures = Object.fromEntries(
-        lines.filter((l) => l.type === 'item.failed').map((l) => [l.item as string, l.reason as string]),
-      );
-      expect(failures['locked/']).toBe('cannot read folder: permission denied');
-      expect(failures['secret.txt']).toBe('cannot read: permission denied');
-      expect(lines[lines.length - 1]).toMatchObject({ state: 'done', summary: { files: 2, unreadableFolders: 1, failures: 2 } });
-    } finally {
-      rmSync(shared, { recursive: true, force: true });
-    }
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'reports what it may not read, as an unprivileged user would meet it',
+    () => {
+      // Root reads everything; run the scan as "nobody" against folders it may not read.
+      const shared = mkdtempSync(path.join(tmpdir(), 'glacier-perm-'));
+      chmodSync(shared, 0o777);
+      const media = path.join(shared, 'media');
+      writeTree(media, { 'open/a.txt': 'a', 'locked/b.txt': 'b', 'secret.txt': 's' });
+      chmodSync(path.join(media, 'locked'), 0o700);
+      chmodSync(path.join(media, 'secret.txt'), 0o600);
+      for (const p of [media, path.join(media, 'open'), path.join(media, 'open/a.txt')])
+        chmodSync(p, 0o755);
+      const data = path.join(shared, 'data');
+      mkdirSync(data);
+      chmodSync(data, 0o777);
+      const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+      try {
+        expect(
+          runCli(data, ['roots', 'add', media, '--label', 'm'], { prefix: asNobody }).code,
+        ).toBe(0);
+        const scan = runCli(data, ['scan', 'm', '--json'], { prefix: asNobody });
+        const lines = jsonLines(scan.stdout);
+        const failures = Object.fromEntries(
+          lines
+            .filter((l) => l.type === 'item.failed')
+            .map((l) => [l.item as string, l.reason as string]),
+        );
+        expect(failures['locked/']).toBe('cannot read folder: permission denied');
+        expect(failures['secret.txt']).toBe('cannot read: permission denied');
+        expect(lines[lines.length - 1]).toMatchObject({
+          state: 'done',
+          summary: { files: 2, unreadableFolders: 1, failures: 2 },
+        });
+      } finally {
+        rmSync(shared, { recursive: true, force: true });
+      }
+    },
+  );
 });

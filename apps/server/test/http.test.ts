@@ -20,7 +20,12 @@ afterEach(async () => {
 });
 
 function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  return app.inject({ method: 'POST', url, payload: body as object, headers: { host: 'nas.local:8377', ...headers } });
+  return app.inject({
+    method: 'POST',
+    url,
+    payload: body as object,
+    headers: { host: 'nas.local:8377', ...headers },
+  });
 }
 
 async function login(): Promise<string> {
@@ -65,12 +70,21 @@ describe('auth', () => {
   it('refuses every API call without a session, but answers health', async () => {
     await login();
     expect((await app.inject({ url: '/api/health' })).json()).toMatchObject({ status: 'ok' });
-    for (const url of ['/api/roots', '/api/jobs', '/api/roots/photos/browse', '/api/files/1', '/api/jobs/1']) {
+    for (const url of [
+      '/api/roots',
+      '/api/jobs',
+      '/api/roots/photos/browse',
+      '/api/files/1',
+      '/api/jobs/1',
+    ]) {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(401);
       expect(res.json().error.code).toBe('auth_required');
     }
-    const forged = await app.inject({ url: '/api/roots', headers: { cookie: 'glacier_session=forged' } });
+    const forged = await app.inject({
+      url: '/api/roots',
+      headers: { cookie: 'glacier_session=forged' },
+    });
     expect(forged.statusCode).toBe(401);
     const scan = await post('/api/scans', { root: 'photos' });
     expect(scan.statusCode).toBe(401);
@@ -79,7 +93,8 @@ describe('auth', () => {
   it('rate-limits login attempts', async () => {
     await login();
     const codes: number[] = [];
-    for (let i = 0; i < 7; i++) codes.push((await post('/api/auth/login', { password: `guess ${i} wrong` })).statusCode);
+    for (let i = 0; i < 7; i++)
+      codes.push((await post('/api/auth/login', { password: `guess ${i} wrong` })).statusCode);
     expect(codes.slice(0, 5)).toEqual([403, 403, 403, 403, 403]);
     expect(codes.slice(5)).toEqual([429, 429]);
     const limited = await post('/api/auth/login', { password: PASSWORD });
@@ -89,10 +104,18 @@ describe('auth', () => {
 
   it('refuses state-changing requests from a foreign origin', async () => {
     const cookie = await login();
-    const foreign = await post('/api/roots', { path: env.dir, label: 'x' }, { cookie, origin: 'http://evil.example' });
+    const foreign = await post(
+      '/api/roots',
+      { path: env.dir, label: 'x' },
+      { cookie, origin: 'http://evil.example' },
+    );
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json().error.message).toMatch(/evil\.example/);
-    const crossSite = await post('/api/roots', { path: env.dir, label: 'x' }, { cookie, 'sec-fetch-site': 'cross-site' });
+    const crossSite = await post(
+      '/api/roots',
+      { path: env.dir, label: 'x' },
+      { cookie, 'sec-fetch-site': 'cross-site' },
+    );
     expect(crossSite.statusCode).toBe(403);
   });
 });
@@ -118,24 +141,48 @@ describe('catalog API', () => {
     expect(job.summary).toMatchObject({ files: 3 });
 
     const top = (await app.inject({ url: '/api/roots/photos/browse', headers: { cookie } })).json();
-    expect(top.folders).toEqual([{ name: 'Trip', path: 'Trip', fileCount: 2, bytes: 3, missingCount: 0 }]);
+    expect(top.folders).toEqual([
+      { name: 'Trip', path: 'Trip', fileCount: 2, bytes: 3, missingCount: 0 },
+    ]);
     expect(top.files.map((f: { name: string }) => f.name)).toEqual(['top.txt']);
 
-    const trip = (await app.inject({ url: '/api/roots/photos/browse?path=Trip&sort=size&order=desc', headers: { cookie } })).json();
+    const trip = (
+      await app.inject({
+        url: '/api/roots/photos/browse?path=Trip&sort=size&order=desc',
+        headers: { cookie },
+      })
+    ).json();
     expect(trip.files.map((f: { name: string }) => f.name)).toEqual(['b.txt', 'a.txt']);
-    expect(trip.files[0].tags).toEqual({ summarised: false, archived: [], modified: false, missing: false, moved: false, unread: false });
+    expect(trip.files[0].tags).toEqual({
+      summarised: false,
+      archived: [],
+      modified: false,
+      missing: false,
+      moved: false,
+      unread: false,
+    });
 
     const detail = await app.inject({ url: `/api/files/${trip.files[0].id}`, headers: { cookie } });
     expect(detail.json()).toMatchObject({ path: 'Trip/b.txt', size: 2 });
 
     for (const bad of ['../etc', '/etc', 'Trip/../../x', 'Trip/\u0000x']) {
-      const res = await app.inject({ url: `/api/roots/photos/browse?path=${encodeURIComponent(bad)}`, headers: { cookie } });
+      const res = await app.inject({
+        url: `/api/roots/photos/browse?path=${encodeURIComponent(bad)}`,
+        headers: { cookie },
+      });
       expect(res.statusCode, bad).toBe(400);
       expect(res.json().error.code).toBe('path_outside_root');
     }
-    const escape = await app.inject({ url: `/api/roots/photos/file?path=${encodeURIComponent('../../etc/passwd')}`, headers: { cookie } });
+    const escape = await app.inject({
+      url: `/api/roots/photos/file?path=${encodeURIComponent('../../etc/passwd')}`,
+      headers: { cookie },
+    });
     expect(escape.statusCode).toBe(400);
-    const symlinkScan = await post('/api/scans', { root: 'photos', path: '../' }, { cookie, origin: ORIGIN });
+    const symlinkScan = await post(
+      '/api/scans',
+      { root: 'photos', path: '../' },
+      { cookie, origin: ORIGIN },
+    );
     expect(symlinkScan.statusCode).toBe(400);
   });
 
@@ -149,7 +196,11 @@ describe('catalog API', () => {
     expect(relative.json().error.message).toMatch(/must be absolute/);
     const badLabel = await post('/api/roots', { path: env.dir, label: '../x' }, { cookie });
     expect(badLabel.statusCode).toBe(400);
-    const missing = await post('/api/roots', { path: '/nonexistent/usb', label: 'usb' }, { cookie });
+    const missing = await post(
+      '/api/roots',
+      { path: '/nonexistent/usb', label: 'usb' },
+      { cookie },
+    );
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.message).toMatch(/not a folder that exists/);
     const badPage = await app.inject({ url: '/api/jobs/abc', headers: { cookie } });
@@ -167,11 +218,17 @@ describe('events websocket', () => {
     const origin = `http://127.0.0.1:${address.port}`;
 
     const anonymous = new WebSocket(url, { origin });
-    const [, anonRes] = (await once(anonymous, 'unexpected-response')) as [unknown, { statusCode: number }];
+    const [, anonRes] = (await once(anonymous, 'unexpected-response')) as [
+      unknown,
+      { statusCode: number },
+    ];
     expect(anonRes.statusCode).toBe(401);
 
     const foreign = new WebSocket(url, { headers: { cookie }, origin: 'http://evil.example' });
-    const [, foreignRes] = (await once(foreign, 'unexpected-response')) as [unknown, { statusCode: number }];
+    const [, foreignRes] = (await once(foreign, 'unexpected-response')) as [
+      unknown,
+      { statusCode: number },
+    ];
     expect(foreignRes.statusCode).toBe(403);
 
     const socket = new WebSocket(url, { headers: { cookie }, origin });

@@ -16,7 +16,8 @@ describe('a scan killed mid-way', () => {
     const dataDir = path.join(dir, 'data');
     const media = path.join(dir, 'media');
     const tree: Record<string, string> = {};
-    for (let d = 0; d < 40; d++) for (let f = 0; f < 25; f++) tree[`d${d}/f${f}.txt`] = `file ${d}/${f}`;
+    for (let d = 0; d < 40; d++)
+      for (let f = 0; f < 25; f++) tree[`d${d}/f${f}.txt`] = `file ${d}/${f}`;
     writeTree(media, tree);
     // Large sparse files make the reading phase last long enough to be killed in the middle.
     for (let i = 0; i < 6; i++) {
@@ -39,7 +40,9 @@ describe('a scan killed mid-way', () => {
           resolve();
         }
       });
-      child.on('exit', () => reject(new Error(`the scan ended before it could be killed:\n${out}`)));
+      child.on('exit', () =>
+        reject(new Error(`the scan ended before it could be killed:\n${out}`)),
+      );
     });
     await new Promise((r) => child.once('exit', r));
 
@@ -49,7 +52,9 @@ describe('a scan killed mid-way', () => {
       expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
       const [job] = listJobs(env.ctx.catalog);
       expect(job).toMatchObject({ kind: 'scan', state: 'running' });
-      const hashedBefore = sqlite.prepare('select count(*) as n from files where sha256 is not null').get() as { n: number };
+      const hashedBefore = sqlite
+        .prepare('select count(*) as n from files where sha256 is not null')
+        .get() as { n: number };
       expect(hashedBefore.n).toBeLessThan(1006);
 
       env.ctx.runner.start();
@@ -60,7 +65,9 @@ describe('a scan killed mid-way', () => {
       }
       expect(state).toBe('done');
       const counts = sqlite
-        .prepare("select count(*) as n, count(sha256) as hashed, count(distinct rel_path) as paths from files where state = 'present'")
+        .prepare(
+          "select count(*) as n, count(sha256) as hashed, count(distinct rel_path) as paths from files where state = 'present'",
+        )
         .get() as { n: number; hashed: number; paths: number };
       expect(counts).toEqual({ n: 1006, hashed: 1006, paths: 1006 });
       const root = getRoot(env.ctx.catalog, 'media');

@@ -1,10 +1,27 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, closeSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, writeFileSync, ftruncateSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  ftruncateSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { browseFolder, fileByPath } from '../src/catalog/browse.js';
 import { RootOfflineError } from '../src/errors.js';
-import { createTestEnv, failuresOf, makeRoot, scan, writeTree, type TestEnv } from './helpers/context.js';
+import {
+  createTestEnv,
+  failuresOf,
+  makeRoot,
+  scan,
+  writeTree,
+  type TestEnv,
+} from './helpers/context.js';
 
 let env: TestEnv;
 beforeEach(() => {
@@ -14,7 +31,8 @@ afterEach(async () => {
   await env.cleanup();
 });
 
-const sha256 = (text: string) => execFileSync('sha256sum', { input: text }).toString().split(' ')[0];
+const sha256 = (text: string) =>
+  execFileSync('sha256sum', { input: text }).toString().split(' ')[0];
 
 describe('scan', () => {
   it('catalogs files with size, hash and kind, skipping OS and NAS junk', async () => {
@@ -31,7 +49,12 @@ describe('scan', () => {
     expect(job.state).toBe('done');
     expect(job.summary).toMatchObject({ files: 2, added: 2, hashed: 2, failures: 0 });
     const notes = fileByPath(env.ctx.catalog, root, 'Trip/notes.txt');
-    expect(notes).toMatchObject({ size: 5, kind: 'other', sha256: sha256('hello'), state: 'present' });
+    expect(notes).toMatchObject({
+      size: 5,
+      kind: 'other',
+      sha256: sha256('hello'),
+      state: 'present',
+    });
     expect(fileByPath(env.ctx.catalog, root, 'Trip/IMG_1.xmp').kind).toBe('sidecar');
     const listing = browseFolder(env.ctx.catalog, root, {});
     expect(listing.folders.map((f) => f.name)).toEqual(['Trip']);
@@ -67,7 +90,10 @@ describe('scan', () => {
     const root = makeRoot(env, 'photos', { 'inbox/IMG_0001.jpg': 'pixels of a sunset' });
     await scan(env, root);
     mkdirSync(path.join(root.path, '2024/sunsets'), { recursive: true });
-    renameSync(path.join(root.path, 'inbox/IMG_0001.jpg'), path.join(root.path, '2024/sunsets/sunset.jpg'));
+    renameSync(
+      path.join(root.path, 'inbox/IMG_0001.jpg'),
+      path.join(root.path, '2024/sunsets/sunset.jpg'),
+    );
     const job = await scan(env, root);
     expect(job.summary).toMatchObject({ moved: 1 });
     const old = fileByPath(env.ctx.catalog, root, 'inbox/IMG_0001.jpg');
@@ -80,7 +106,12 @@ describe('scan', () => {
   it('applies ignore patterns from the config and never follows symbolic links (no loops)', async () => {
     await env.cleanup();
     env = createTestEnv({ GLACIER_IGNORE: '*.tmp,cache/**' });
-    const root = makeRoot(env, 'photos', { 'keep.jpg': 'k', 'x.tmp': 't', 'deep/y.tmp': 't', 'cache/z.bin': 'z' });
+    const root = makeRoot(env, 'photos', {
+      'keep.jpg': 'k',
+      'x.tmp': 't',
+      'deep/y.tmp': 't',
+      'cache/z.bin': 'z',
+    });
     symlinkSync('..', path.join(root.path, 'deep', 'loop'));
     symlinkSync('/etc', path.join(root.path, 'escape'));
     symlinkSync(path.join(root.path, 'keep.jpg'), path.join(root.path, 'link.jpg'));
@@ -92,7 +123,11 @@ describe('scan', () => {
   it('keeps names in NFC and NFD form apart, and zero-byte files', async () => {
     const nfc = 'Cafe\u0301'.normalize('NFC') + '.jpg';
     const nfd = 'Cafe\u0301'.normalize('NFD') + '.jpg';
-    const root = makeRoot(env, 'photos', { [nfc]: 'composed', [nfd]: 'decomposed', 'empty.mov': '' });
+    const root = makeRoot(env, 'photos', {
+      [nfc]: 'composed',
+      [nfd]: 'decomposed',
+      'empty.mov': '',
+    });
     const job = await scan(env, root);
     expect(job.summary).toMatchObject({ files: 3 });
     expect(fileByPath(env.ctx.catalog, root, nfc).sha256).toBe(sha256('composed'));
@@ -103,12 +138,18 @@ describe('scan', () => {
 
   it('reports a name that is not valid UTF-8 and catalogs the rest', async () => {
     const root = makeRoot(env, 'photos', { 'fine.jpg': 'ok' });
-    const badName = Buffer.concat([Buffer.from(root.path + '/bad-'), Buffer.from([0xff, 0xfe]), Buffer.from('.jpg')]);
+    const badName = Buffer.concat([
+      Buffer.from(root.path + '/bad-'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('.jpg'),
+    ]);
     writeFileSync(badName, 'bytes');
     const job = await scan(env, root);
     expect(job.state).toBe('done');
     expect(job.summary).toMatchObject({ files: 1, skipped: 1, failures: 1 });
-    expect([...failuresOf(env, job.id).values()]).toEqual(['name is not valid UTF-8: rename the file to catalog it']);
+    expect([...failuresOf(env, job.id).values()]).toEqual([
+      'name is not valid UTF-8: rename the file to catalog it',
+    ]);
   });
 
   it('reports paths too long for the file system and goes on', async () => {
@@ -142,7 +183,8 @@ describe('scan', () => {
   it('marks a file that vanished before it was read missing, with the reason', async () => {
     const root = makeRoot(env, 'photos', { 'stays.txt': 's', 'goes.txt': 'g' });
     const off = env.ctx.bus.subscribe((event) => {
-      if (event.type === 'job.progress' && event.phase === 'reading') rmSync(path.join(root.path, 'goes.txt'), { force: true });
+      if (event.type === 'job.progress' && event.phase === 'reading')
+        rmSync(path.join(root.path, 'goes.txt'), { force: true });
     });
     const job = await scan(env, root);
     off();
@@ -161,13 +203,18 @@ describe('scan', () => {
     let appender: ReturnType<typeof spawn> | undefined;
     const off = env.ctx.bus.subscribe((event) => {
       if (event.type === 'job.progress' && event.phase === 'reading' && !appender) {
-        appender = spawn('bash', ['-c', `for i in $(seq 1 2000); do echo frame >> '${big}'; sleep 0.005; done`]);
+        appender = spawn('bash', [
+          '-c',
+          `for i in $(seq 1 2000); do echo frame >> '${big}'; sleep 0.005; done`,
+        ]);
       }
     });
     const job = await scan(env, root);
     off();
     appender?.kill();
-    expect(failuresOf(env, job.id).get('recording.raw-stream')).toMatch(/changed while it was being read/);
+    expect(failuresOf(env, job.id).get('recording.raw-stream')).toMatch(
+      /changed while it was being read/,
+    );
     const row = fileByPath(env.ctx.catalog, root, 'recording.raw-stream');
     expect(row.sha256).toBeNull();
     expect(browseFolder(env.ctx.catalog, root, {}).files[0]!.tags.unread).toBe(true);

@@ -5,7 +5,11 @@
 import { z } from 'zod';
 
 export const errorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 
 export const health = z.object({ status: z.literal('ok'), version: z.string() });
@@ -81,7 +85,9 @@ export const browseQuery = z.object({
   sort: z.enum(['name', 'size', 'mtime', 'captured']).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
   kind: fileKind.optional(),
-  tag: z.enum(['missing', 'moved', 'unread', 'problem', 'summarised', 'archived', 'not-archived']).optional(),
+  tag: z
+    .enum(['missing', 'moved', 'unread', 'problem', 'summarised', 'archived', 'not-archived'])
+    .optional(),
   search: z.string().max(200).optional(),
 });
 export const browseResult = z.object({

@@ -16,7 +16,9 @@ export const MIN_PASSWORD_LENGTH = 8;
 export const SESSION_DAYS = 30;
 
 export function isSetupRequired(catalog: Catalog): boolean {
-  return catalog.db.select().from(settings).where(eq(settings.key, PASSWORD_KEY)).get() === undefined;
+  return (
+    catalog.db.select().from(settings).where(eq(settings.key, PASSWORD_KEY)).get() === undefined
+  );
 }
 
 /** First start: sets the admin password, only while none exists. */
@@ -56,7 +58,9 @@ export function createSession(catalog: Catalog): { token: string; expiresAt: num
   const expiresAt = now + SESSION_DAYS * 24 * 3600 * 1000;
   catalog.write((tx) => {
     tx.delete(sessions).where(lt(sessions.expiresAt, now)).run();
-    tx.insert(sessions).values({ tokenHash: tokenHash(token), createdAt: now, expiresAt }).run();
+    tx.insert(sessions)
+      .values({ tokenHash: tokenHash(token), createdAt: now, expiresAt })
+      .run();
   });
   return { token, expiresAt };
 }
@@ -78,14 +82,20 @@ export function requireSession(catalog: Catalog, token: string | undefined): voi
 
 export function endSession(catalog: Catalog, token: string | undefined): void {
   if (!token) return;
-  catalog.write((tx) => tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token))).run());
+  catalog.write((tx) =>
+    tx
+      .delete(sessions)
+      .where(eq(sessions.tokenHash, tokenHash(token)))
+      .run(),
+  );
 }
 
 function assertPasswordAcceptable(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new UserInputError(`The password must have at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  if (password.length > 1024) throw new UserInputError('The password is too long (1024 characters at most)');
+  if (password.length > 1024)
+    throw new UserInputError('The password is too long (1024 characters at most)');
 }
 
 function tokenHash(token: string): string {

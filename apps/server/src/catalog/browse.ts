@@ -12,7 +12,15 @@ export const FILE_SORTS = ['name', 'size', 'mtime', 'captured'] as const;
 export type FileSort = (typeof FILE_SORTS)[number];
 
 /** Tags a file can be filtered by; `modified` is known only by looking at the disk. */
-export const FILTER_TAGS = ['missing', 'moved', 'unread', 'problem', 'summarised', 'archived', 'not-archived'] as const;
+export const FILTER_TAGS = [
+  'missing',
+  'moved',
+  'unread',
+  'problem',
+  'summarised',
+  'archived',
+  'not-archived',
+] as const;
 export type FilterTag = (typeof FILTER_TAGS)[number];
 
 export interface FileTags {
@@ -93,7 +101,11 @@ export function browseFolder(catalog: Catalog, root: RootRow, query: BrowseQuery
   const pageSize = Math.min(1000, Math.max(1, query.pageSize ?? 200));
   const folders = childFolders(catalog, root.id, dir);
   const where = fileFilter(root.id, dir, query);
-  const total = catalog.db.select({ n: sql<number>`count(*)` }).from(files).where(where).get()!.n;
+  const total = catalog.db
+    .select({ n: sql<number>`count(*)` })
+    .from(files)
+    .where(where)
+    .get()!.n;
   if (total === 0 && folders.length === 0 && dir !== '' && !folderKnown(catalog, root.id, dir)) {
     throw new NotFoundError(`The catalog has no folder "${dir}" in root "${root.label}"`);
   }
@@ -150,7 +162,11 @@ export function fileDetails(catalog: Catalog, root: RootRow, row: FileRow): File
     .all();
   const link = (id: number | null) => {
     if (id === null) return null;
-    const other = catalog.db.select({ id: files.id, path: files.relPath }).from(files).where(eq(files.id, id)).get();
+    const other = catalog.db
+      .select({ id: files.id, path: files.relPath })
+      .from(files)
+      .where(eq(files.id, id))
+      .get();
     return other ?? null;
   };
   return {
@@ -192,7 +208,9 @@ export function toFileView(row: FileRow, root: RootRow, online: boolean): FileVi
       modified: online && row.state === 'present' && isModifiedOnDisk(root.path, row),
       missing: row.state === 'missing',
       moved: row.state === 'moved',
-      unread: row.state === 'present' && (row.contentSize !== row.size || row.contentMtimeMs !== row.mtimeMs),
+      unread:
+        row.state === 'present' &&
+        (row.contentSize !== row.size || row.contentMtimeMs !== row.mtimeMs),
     },
   };
 }
@@ -201,7 +219,9 @@ export function toFileView(row: FileRow, root: RootRow, online: boolean): FileVi
 function isModifiedOnDisk(rootPath: string, row: FileRow): boolean {
   try {
     const stat = lstatSync(path.join(rootPath, row.relPath));
-    return stat.size !== row.size || Math.floor(stat.mtimeMs) !== row.mtimeMs || stat.ino !== row.inode;
+    return (
+      stat.size !== row.size || Math.floor(stat.mtimeMs) !== row.mtimeMs || stat.ino !== row.inode
+    );
   } catch {
     return true;
   }
@@ -210,7 +230,8 @@ function isModifiedOnDisk(rootPath: string, row: FileRow): boolean {
 function fileFilter(rootId: number, dir: string, query: BrowseQuery): SQL {
   const conditions: (SQL | undefined)[] = [eq(files.rootId, rootId), eq(files.dir, dir)];
   if (query.kind) conditions.push(eq(files.kind, query.kind));
-  if (query.search) conditions.push(sql`${files.name} like ${'%' + escapeLike(query.search) + '%'} escape '\\'`);
+  if (query.search)
+    conditions.push(sql`${files.name} like ${'%' + escapeLike(query.search) + '%'} escape '\\'`);
   switch (query.tag) {
     case undefined:
       conditions.push(ne(files.state, 'moved'));
@@ -239,7 +260,12 @@ function fileFilter(rootId: number, dir: string, query: BrowseQuery): SQL {
 
 function orderBy(sort: FileSort, order: 'asc' | 'desc'): SQL[] {
   const direction = order === 'desc' ? desc : asc;
-  const column = { name: files.name, size: files.size, mtime: files.mtimeMs, captured: files.capturedAt }[sort];
+  const column = {
+    name: files.name,
+    size: files.size,
+    mtime: files.mtimeMs,
+    captured: files.capturedAt,
+  }[sort];
   return sort === 'name' ? [direction(column)] : [direction(column), asc(files.name)];
 }
 
@@ -253,13 +279,26 @@ function childFolders(catalog: Catalog, rootId: number, dir: string): FolderView
       missing: sql<number>`sum(case when ${files.state} = 'missing' then 1 else 0 end)`,
     })
     .from(files)
-    .where(and(eq(files.rootId, rootId), prefix === '' ? ne(files.dir, '') : sql`${files.dir} like ${escapeLike(prefix) + '%'} escape '\\'`))
+    .where(
+      and(
+        eq(files.rootId, rootId),
+        prefix === ''
+          ? ne(files.dir, '')
+          : sql`${files.dir} like ${escapeLike(prefix) + '%'} escape '\\'`,
+      ),
+    )
     .groupBy(files.dir)
     .all();
   const children = new Map<string, FolderView>();
   for (const row of rows) {
     const name = row.dir.slice(prefix.length).split('/')[0]!;
-    const child = children.get(name) ?? { name, path: prefix + name, fileCount: 0, bytes: 0, missingCount: 0 };
+    const child = children.get(name) ?? {
+      name,
+      path: prefix + name,
+      fileCount: 0,
+      bytes: 0,
+      missingCount: 0,
+    };
     child.fileCount += row.present;
     child.bytes += row.bytes;
     child.missingCount += row.missing;
@@ -278,4 +317,3 @@ function folderKnown(catalog: Catalog, rootId: number, dir: string): boolean {
       .get() !== undefined
   );
 }
-

@@ -19,7 +19,10 @@ export const roots = sqliteTable('roots', {
   label: text('label').notNull().unique(),
   path: text('path').notNull(),
   /** Extra ignore globs for this root only (JSON array). */
-  ignore: text('ignore', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  ignore: text('ignore', { mode: 'json' })
+    .$type<string[]>()
+    .notNull()
+    .default(sql`'[]'`),
   createdAt: integer('created_at').notNull(),
   lastScanAt: integer('last_scan_at'),
   lastScanJobId: integer('last_scan_job_id'),

@@ -14,9 +14,19 @@ import { createOutput, exitWithError, type Output } from './output.js';
  * `glacier …`: the admin CLI. It opens the same data dir as the server (GLACIER_DATA_DIR) and
  * works while the server runs: SQLite in WAL mode lets both read and write.
  */
-export type Action = (ctx: AppContext, out: Output, ...args: never[]) => Promise<number | void> | number | void;
+export type Action = (
+  ctx: AppContext,
+  out: Output,
+  ...args: never[]
+) => Promise<number | void> | number | void;
 
-export function withContext(action: (ctx: AppContext, out: Output, ...args: never[]) => Promise<number | void> | number | void) {
+export function withContext(
+  action: (
+    ctx: AppContext,
+    out: Output,
+    ...args: never[]
+  ) => Promise<number | void> | number | void,
+) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const json = Boolean(command.optsWithGlobals().json);

@@ -38,7 +38,10 @@ export function describeEvent(event: JobEvent): string | undefined {
       return `job ${event.jobId} (${event.kind}) started`;
     case 'job.progress': {
       const of = event.filesTotal === null ? '' : ` of ${event.filesTotal}`;
-      const bytes = event.bytesTotal === null ? formatBytes(event.bytesDone) : `${formatBytes(event.bytesDone)} of ${formatBytes(event.bytesTotal)}`;
+      const bytes =
+        event.bytesTotal === null
+          ? formatBytes(event.bytesDone)
+          : `${formatBytes(event.bytesDone)} of ${formatBytes(event.bytesTotal)}`;
       return `  ${event.phase}: ${event.filesDone}${of} files, ${bytes}`;
     }
     case 'item.failed':
@@ -73,7 +76,9 @@ export function exitWithError(error: unknown, json: boolean): never {
     process.stderr.write(`glacier: ${error.message}\n`);
     process.exit(error.exitCode);
   }
-  process.stderr.write(`glacier: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `glacier: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   if (process.env.GLACIER_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(INTERNAL_ERROR_EXIT_CODE);
 }

@@ -8,7 +8,10 @@ import { findRootForFsPath, getRoot, type RootRow } from '../roots/roots.js';
  * The CLI names places two ways: an absolute path on the NAS (`/mnt/photos/2024`) or a root
  * label with an optional path in it (`photos/2024`). Both work while the root is offline.
  */
-export function resolveCatalogPath(catalog: Catalog, input: string): { root: RootRow; relPath: string } {
+export function resolveCatalogPath(
+  catalog: Catalog,
+  input: string,
+): { root: RootRow; relPath: string } {
   if (path.isAbsolute(input)) {
     const found = findRootForFsPath(catalog, input);
     if (!found) {

@@ -3,7 +3,11 @@ import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { AppContext } from '../app-context.js';
 import { VERSION } from '../version.js';
 import { registerErrorHandler } from './errors.js';
@@ -20,7 +24,10 @@ export interface BuildAppOptions {
 }
 
 /** The whole HTTP face: API, websocket and web UI on one port. Routes only call the core. */
-export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  ctx: AppContext,
+  options: BuildAppOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is what Fastify logs with; its type is narrower than FastifyBaseLogger.
     loggerInstance: options.logger as FastifyBaseLogger | undefined,

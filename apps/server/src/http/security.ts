@@ -6,7 +6,12 @@ import { AuthRequiredError, ForbiddenError } from '../errors.js';
 export const SESSION_COOKIE = 'glacier_session';
 
 /** Paths reachable without a session: the login flow, the health check and the UI's files. */
-const PUBLIC_API = new Set(['/api/health', '/api/auth/state', '/api/auth/login', '/api/auth/setup']);
+const PUBLIC_API = new Set([
+  '/api/health',
+  '/api/auth/state',
+  '/api/auth/login',
+  '/api/auth/setup',
+]);
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function sessionToken(request: FastifyRequest): string | undefined {
@@ -26,7 +31,8 @@ export function registerSecurity(app: FastifyInstance, catalog: Catalog): void {
     const isUpgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
     if (STATE_CHANGING.has(request.method) || isUpgrade) assertSameOrigin(request);
     if (PUBLIC_API.has(path)) return;
-    if (!isValidSession(catalog, sessionToken(request))) throw new AuthRequiredError('Log in first');
+    if (!isValidSession(catalog, sessionToken(request)))
+      throw new AuthRequiredError('Log in first');
   });
 }
 
@@ -44,6 +50,8 @@ function assertSameOrigin(request: FastifyRequest): void {
   }
   const host = request.host;
   if (originHost !== host) {
-    throw new ForbiddenError(`Refused: the request comes from ${origin}, not from this app (${host})`);
+    throw new ForbiddenError(
+      `Refused: the request comes from ${origin}, not from this app (${host})`,
+    );
   }
 }

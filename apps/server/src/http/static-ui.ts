@@ -5,17 +5,25 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** apps/web/out, built by `next build` (static export), beside this package. */
-const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/out');
+const DEFAULT_WEB_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../web/out',
+);
 
 /**
  * Serves the built web UI. The server starts without it (API only) and says so at `/`, so it
  * can be developed and tested on its own.
  */
-export async function registerStaticUi(app: FastifyInstance, webDir = DEFAULT_WEB_DIR): Promise<void> {
+export async function registerStaticUi(
+  app: FastifyInstance,
+  webDir = DEFAULT_WEB_DIR,
+): Promise<void> {
   if (!existsSync(path.join(webDir, 'index.html'))) {
     app.log.warn({ webDir }, 'web UI not built: serving the API only');
     app.get('/', async (_request, reply) =>
-      reply.type('text/plain').send('Glacier Archiver API is running; the web UI is not built (pnpm build).'),
+      reply
+        .type('text/plain')
+        .send('Glacier Archiver API is running; the web UI is not built (pnpm build).'),
     );
     return;
   }

@@ -38,7 +38,13 @@ export class JobReporter {
     const now = Date.now();
     if (force || now - this.lastEmit >= EMIT_EVERY_MS) {
       this.lastEmit = now;
-      this.bus.emit({ type: 'job.progress', jobId: this.jobId, kind: this.kind, at: now, ...update });
+      this.bus.emit({
+        type: 'job.progress',
+        jobId: this.jobId,
+        kind: this.kind,
+        at: now,
+        ...update,
+      });
     }
     if (force || now - this.lastSave >= SAVE_EVERY_MS) {
       this.lastSave = now;

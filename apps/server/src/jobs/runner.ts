@@ -115,7 +115,12 @@ export class JobRunner {
       const job = getJob(this.catalog, id);
       throw new ConflictError(`Job ${id} is ${job.state}: only a paused or failed job can resume`);
     }
-    this.bus.emit({ type: 'job.queued', jobId: id, kind: getJob(this.catalog, id).kind, at: Date.now() });
+    this.bus.emit({
+      type: 'job.queued',
+      jobId: id,
+      kind: getJob(this.catalog, id).kind,
+      at: Date.now(),
+    });
     if (this.timer) setImmediate(() => this.tick());
     return getJob(this.catalog, id);
   }
@@ -162,7 +167,9 @@ export class JobRunner {
     try {
       this.beat();
       this.requeueAbandoned();
-      const busyKinds = new Set([...this.running.keys()].map((id) => getJob(this.catalog, id).kind));
+      const busyKinds = new Set(
+        [...this.running.keys()].map((id) => getJob(this.catalog, id).kind),
+      );
       const free = Object.keys(this.handlers).filter((k) => !busyKinds.has(k));
       const job = claimNextJob(this.catalog, this.owner, free);
       if (job) this.execute(job);
@@ -189,7 +196,10 @@ export class JobRunner {
       if (job.owner === this.owner) continue;
       if (isOwnerAlive(job.owner) && now - (job.heartbeatAt ?? 0) < this.staleAfterMs) continue;
       if (setState(this.catalog, job.id, ['running'], 'queued')) {
-        this.options.log?.info({ jobId: job.id, kind: job.kind }, 'resuming a job whose process died');
+        this.options.log?.info(
+          { jobId: job.id, kind: job.kind },
+          'resuming a job whose process died',
+        );
       }
     }
   }
@@ -204,14 +214,20 @@ export class JobRunner {
       try {
         const summary = await handler({ job, signal: abort.signal, report });
         report.flush();
-        finished = this.finishAfterRun(job, abort.signal, { ...summary, failures: report.failureCount });
+        finished = this.finishAfterRun(job, abort.signal, {
+          ...summary,
+          failures: report.failureCount,
+        });
       } catch (error) {
         report.flush();
         finished = abort.signal.aborted
           ? this.finishAfterRun(job, abort.signal, { failures: report.failureCount })
           : finishJob(this.catalog, job.id, 'failed', { error: describeJobError(error) });
         if (!abort.signal.aborted && !(error instanceof AppError)) {
-          this.options.log?.error({ err: error, jobId: job.id }, 'job failed with an unexpected error');
+          this.options.log?.error(
+            { err: error, jobId: job.id },
+            'job failed with an unexpected error',
+          );
         }
       } finally {
         this.running.delete(job.id);
@@ -232,7 +248,11 @@ export class JobRunner {
     return { abort, done };
   }
 
-  private finishAfterRun(job: JobRow, signal: AbortSignal, summary: Record<string, unknown>): JobRow {
+  private finishAfterRun(
+    job: JobRow,
+    signal: AbortSignal,
+    summary: Record<string, unknown>,
+  ): JobRow {
     if (!signal.aborted) return finishJob(this.catalog, job.id, 'done', { summary });
     const reason = signal.reason as StopReason;
     if (reason === 'pause') return finishJob(this.catalog, job.id, 'paused', { summary });

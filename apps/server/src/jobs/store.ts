@@ -94,7 +94,11 @@ export function heartbeat(catalog: Catalog, owner: string): void {
   );
 }
 
-export function saveProgress(catalog: Catalog, id: number, progress: Record<string, unknown>): void {
+export function saveProgress(
+  catalog: Catalog,
+  id: number,
+  progress: Record<string, unknown>,
+): void {
   catalog.write((tx) => tx.update(jobs).set({ progress }).where(eq(jobs.id, id)).run());
 }
 

@@ -1,5 +1,6 @@
 import type { FileKind } from '../catalog/schema.js';
 
+// prettier-ignore
 const PHOTO_EXTENSIONS = new Set([
   'jpg', 'jpeg', 'jpe', 'jfif', 'png', 'tif', 'tiff', 'webp', 'gif', 'avif', 'heic', 'heif',
   'hif', 'mpo', 'bmp', 'jxl', 'psd',
@@ -8,6 +9,7 @@ const PHOTO_EXTENSIONS = new Set([
   'srw', 'kdc', 'dcr', 'mrw', 'x3f', '3fr', 'erf', 'mef', 'mos', 'iiq', 'rwl', 'gpr',
 ]);
 
+// prettier-ignore
 const VIDEO_EXTENSIONS = new Set([
   'mp4', 'mov', 'm4v', 'mts', 'm2ts', 'ts', 'mkv', 'avi', '3gp', '3g2', 'webm', 'wmv', 'mpg',
   'mpeg', 'flv', 'lrv', 'insv', 'mxf', 'dv',

@@ -51,7 +51,10 @@ interface ContentOutcome {
 const PAGE = 256;
 const FLUSH_EVERY = 200;
 
-export async function runContent(catalog: Catalog, options: ContentOptions): Promise<ContentCounts> {
+export async function runContent(
+  catalog: Catalog,
+  options: ContentOptions,
+): Promise<ContentCounts> {
   const where = staleContentWhere(options.rootId, options.scope);
   const totals = catalog.db
     .select({ n: sql<number>`count(*)`, bytes: sql<number>`coalesce(sum(${files.size}), 0)` })
@@ -59,7 +62,13 @@ export async function runContent(catalog: Catalog, options: ContentOptions): Pro
     .where(where)
     .get()!;
   const counts: ContentCounts = {
-    filesTotal: totals.n, bytesTotal: totals.bytes, filesDone: 0, bytesDone: 0, hashed: 0, moved: 0, unreadable: 0,
+    filesTotal: totals.n,
+    bytesTotal: totals.bytes,
+    filesDone: 0,
+    bytesDone: 0,
+    hashed: 0,
+    moved: 0,
+    unreadable: 0,
   };
   options.onProgress(counts, '');
   let pending: ContentOutcome[] = [];
@@ -76,8 +85,15 @@ export async function runContent(catalog: Catalog, options: ContentOptions): Pro
   while (!options.signal.aborted) {
     const page = catalog.db
       .select({
-        id: files.id, relPath: files.relPath, name: files.name, size: files.size, mtimeMs: files.mtimeMs,
-        sha256: files.sha256, kind: files.kind, capturedAt: files.capturedAt, width: files.width,
+        id: files.id,
+        relPath: files.relPath,
+        name: files.name,
+        size: files.size,
+        mtimeMs: files.mtimeMs,
+        sha256: files.sha256,
+        kind: files.kind,
+        capturedAt: files.capturedAt,
+        width: files.width,
       })
       .from(files)
       .where(and(where, gt(files.id, cursor)))
@@ -102,7 +118,12 @@ export async function runContent(catalog: Catalog, options: ContentOptions): Pro
 
 /** Present files in scope whose content was never read, or read at another size or mtime. */
 function staleContentWhere(rootId: number, scope: string): SQL {
-  return and(eq(files.rootId, rootId), eq(files.state, 'present'), contentIsStale, inFolderTree(scope))!;
+  return and(
+    eq(files.rootId, rootId),
+    eq(files.state, 'present'),
+    contentIsStale,
+    inFolderTree(scope),
+  )!;
 }
 
 async function readContent(candidate: Candidate, options: ContentOptions): Promise<ContentOutcome> {
@@ -110,7 +131,8 @@ async function readContent(candidate: Candidate, options: ContentOptions): Promi
   const hash = await options.hasher.hash(absPath);
   if (!hash.ok || !hash.stable) return { candidate, hash, kind: candidate.kind, info: null };
   const kind = kindFromContent(candidate.name, hash.mime);
-  const sameContent = hash.sha256 === candidate.sha256 && (candidate.capturedAt !== null || candidate.width !== null);
+  const sameContent =
+    hash.sha256 === candidate.sha256 && (candidate.capturedAt !== null || candidate.width !== null);
   const wantsInfo = options.readMetadata && (kind === 'photo' || kind === 'video') && !sameContent;
   const info = wantsInfo ? await readMediaInfo(absPath, kind) : null;
   return { candidate, hash, kind, info };
@@ -126,7 +148,10 @@ function applyOutcome(
   if (!hash.ok) {
     counts.unreadable += 1;
     if (hash.code === 'ENOENT') {
-      tx.update(files).set({ state: 'missing', missingSince: now }).where(eq(files.id, candidate.id)).run();
+      tx.update(files)
+        .set({ state: 'missing', missingSince: now })
+        .where(eq(files.id, candidate.id))
+        .run();
       tx.insert(fileEvents).values({ fileId: candidate.id, at: now, kind: 'missing' }).run();
       onFailure(candidate.relPath, 'vanished during the scan');
       return;
@@ -167,14 +192,21 @@ function applyOutcome(
     tx.insert(fileEvents).values({ fileId: candidate.id, at: now, kind: 'content-changed' }).run();
   }
   if (info?.problem) onFailure(candidate.relPath, info.problem);
-  if (firstContent && linkMovedFile(tx, candidate.id, hash.sha256, hash.size, now)) counts.moved += 1;
+  if (firstContent && linkMovedFile(tx, candidate.id, hash.sha256, hash.size, now))
+    counts.moved += 1;
 }
 
 /**
  * A new file whose content matches a file that went missing is that file, moved: the old row
  * points at the new one, history and (later) archived copies carry over.
  */
-function linkMovedFile(tx: CatalogTx, fileId: number, sha256: string, size: number, now: number): boolean {
+function linkMovedFile(
+  tx: CatalogTx,
+  fileId: number,
+  sha256: string,
+  size: number,
+  now: number,
+): boolean {
   const previous = tx
     .select({ id: files.id, relPath: files.relPath, rootId: files.rootId })
     .from(files)
@@ -183,7 +215,10 @@ function linkMovedFile(tx: CatalogTx, fileId: number, sha256: string, size: numb
     .limit(1)
     .get();
   if (!previous) return false;
-  tx.update(files).set({ state: 'moved', movedToId: fileId }).where(eq(files.id, previous.id)).run();
+  tx.update(files)
+    .set({ state: 'moved', movedToId: fileId })
+    .where(eq(files.id, previous.id))
+    .run();
   tx.update(files).set({ movedFromId: previous.id }).where(eq(files.id, fileId)).run();
   tx.insert(fileEvents)
     .values([

@@ -40,9 +40,7 @@ export default async function hashFile({ absPath }) {
     }
     const after = fstatSync(fd);
     const stable =
-      before.size === after.size &&
-      before.mtimeMs === after.mtimeMs &&
-      total === after.size;
+      before.size === after.size && before.mtimeMs === after.mtimeMs && total === after.size;
     const type = head ? await fileTypeFromBuffer(head).catch(() => undefined) : undefined;
     return {
       ok: true,
@@ -63,5 +61,9 @@ export default async function hashFile({ absPath }) {
 /** @param {unknown} error */
 function failure(error) {
   const err = /** @type {NodeJS.ErrnoException} */ (error);
-  return { ok: /** @type {const} */ (false), code: err?.code ?? 'UNKNOWN', message: String(err?.message ?? error) };
+  return {
+    ok: /** @type {const} */ (false),
+    code: err?.code ?? 'UNKNOWN',
+    message: String(err?.message ?? error),
+  };
 }

@@ -60,13 +60,29 @@ interface Listed {
 const FLUSH_EVERY_CHANGES = 2000;
 const FLUSH_EVERY_MS = 500;
 
-export async function runInventory(catalog: Catalog, options: InventoryOptions): Promise<InventoryCounts> {
+export async function runInventory(
+  catalog: Catalog,
+  options: InventoryOptions,
+): Promise<InventoryCounts> {
   const counts: InventoryCounts = {
-    folders: 0, files: 0, bytes: 0, added: 0, changed: 0, missing: 0, reappeared: 0, skipped: 0, failedFolders: 0,
+    folders: 0,
+    files: 0,
+    bytes: 0,
+    added: 0,
+    changed: 0,
+    missing: 0,
+    reappeared: 0,
+    skipped: 0,
+    failedFolders: 0,
   };
   const selectFolder = catalog.db
     .select({
-      id: files.id, name: files.name, size: files.size, mtimeMs: files.mtimeMs, inode: files.inode, state: files.state,
+      id: files.id,
+      name: files.name,
+      size: files.size,
+      mtimeMs: files.mtimeMs,
+      inode: files.inode,
+      state: files.state,
     })
     .from(files)
     .where(and(eq(files.rootId, sql.placeholder('rootId')), eq(files.dir, sql.placeholder('dir'))))
@@ -88,7 +104,10 @@ export async function runInventory(catalog: Catalog, options: InventoryOptions):
     } catch (error) {
       counts.failedFolders += 1;
       untouchable.push(dir);
-      options.onFailure(dir === '' ? '(root folder)' : `${dir}/`, `cannot read folder: ${describeFsError(error)}`);
+      options.onFailure(
+        dir === '' ? '(root folder)' : `${dir}/`,
+        `cannot read folder: ${describeFsError(error)}`,
+      );
       continue;
     }
     visited.add(dir);
@@ -114,7 +133,12 @@ export async function runInventory(catalog: Catalog, options: InventoryOptions):
       } else if (entry.isFile()) {
         try {
           const stat = lstatSync(absPath);
-          listed.push({ name: entry.name, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), inode: stat.ino });
+          listed.push({
+            name: entry.name,
+            size: stat.size,
+            mtimeMs: Math.floor(stat.mtimeMs),
+            inode: stat.ino,
+          });
           counts.files += 1;
           counts.bytes += stat.size;
         } catch (error) {
@@ -127,7 +151,13 @@ export async function runInventory(catalog: Catalog, options: InventoryOptions):
         counts.skipped += 1;
       }
     }
-    reconcileFolder(dir, listed, selectFolder.all({ rootId: options.rootId, dir }) as CatalogEntry[], writer, counts);
+    reconcileFolder(
+      dir,
+      listed,
+      selectFolder.all({ rootId: options.rootId, dir }) as CatalogEntry[],
+      writer,
+      counts,
+    );
     writer.flushIfDue();
     const now = Date.now();
     if (now - lastYield > 50) {
@@ -145,7 +175,13 @@ export async function runInventory(catalog: Catalog, options: InventoryOptions):
   return counts;
 }
 
-function reconcileFolder(dir: string, listed: Listed[], known: CatalogEntry[], writer: ChangeWriter, counts: InventoryCounts): void {
+function reconcileFolder(
+  dir: string,
+  listed: Listed[],
+  known: CatalogEntry[],
+  writer: ChangeWriter,
+  counts: InventoryCounts,
+): void {
   const byName = new Map(known.map((row) => [row.name, row]));
   for (const file of listed) {
     const row = byName.get(file.name);
@@ -227,7 +263,10 @@ class ChangeWriter {
 
   flushIfDue(): void {
     const pending = this.adds.length + this.updates.length + this.missing.length;
-    if (pending >= FLUSH_EVERY_CHANGES || (pending > 0 && Date.now() - this.lastFlush >= FLUSH_EVERY_MS)) {
+    if (
+      pending >= FLUSH_EVERY_CHANGES ||
+      (pending > 0 && Date.now() - this.lastFlush >= FLUSH_EVERY_MS)
+    ) {
       this.flush();
     }
   }
@@ -244,15 +283,28 @@ class ChangeWriter {
       for (const { dir, file } of adds) this.insertFile(tx, dir, file, now);
       for (const { id, file, event } of updates) {
         tx.update(files)
-          .set({ size: file.size, mtimeMs: file.mtimeMs, inode: file.inode, state: 'present', missingSince: null, movedToId: null, changedAt: now })
+          .set({
+            size: file.size,
+            mtimeMs: file.mtimeMs,
+            inode: file.inode,
+            state: 'present',
+            missingSince: null,
+            movedToId: null,
+            changedAt: now,
+          })
           .where(eq(files.id, id))
           .run();
         tx.insert(fileEvents).values({ fileId: id, at: now, kind: event }).run();
       }
       for (let i = 0; i < missing.length; i += 500) {
         const chunk = missing.slice(i, i + 500);
-        tx.update(files).set({ state: 'missing', missingSince: now }).where(inArray(files.id, chunk)).run();
-        tx.insert(fileEvents).values(chunk.map((fileId) => ({ fileId, at: now, kind: 'missing' }))).run();
+        tx.update(files)
+          .set({ state: 'missing', missingSince: now })
+          .where(inArray(files.id, chunk))
+          .run();
+        tx.insert(fileEvents)
+          .values(chunk.map((fileId) => ({ fileId, at: now, kind: 'missing' })))
+          .run();
       }
     });
   }

@@ -66,7 +66,14 @@ async function runScan(
     excludedPaths: new Set([path.resolve(settings.dataDir)]),
     signal,
     onProgress: (c, current) =>
-      report.progress({ phase: 'listing', filesDone: c.files, filesTotal: null, bytesDone: c.bytes, bytesTotal: null, current }),
+      report.progress({
+        phase: 'listing',
+        filesDone: c.files,
+        filesTotal: null,
+        bytesDone: c.bytes,
+        bytesTotal: null,
+        current,
+      }),
     onFailure: (item, reason) => report.failed(item, reason),
   });
   if (signal.aborted) return { inventory };

@@ -9,9 +9,12 @@ export function startScan(ctx: AppContext, root: RootRow, folder = ''): JobRow {
   const params = planScan(ctx.catalog, root, folder);
   const active = findActiveScan(ctx.catalog, root.id);
   if (active) {
-    throw new ConflictError(`Root "${root.label}" already has a scan (job ${active.id}, ${active.state})`, {
-      jobId: active.id,
-    });
+    throw new ConflictError(
+      `Root "${root.label}" already has a scan (job ${active.id}, ${active.state})`,
+      {
+        jobId: active.id,
+      },
+    );
   }
   return ctx.runner.enqueue(SCAN_JOB, params);
 }

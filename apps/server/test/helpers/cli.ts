@@ -17,10 +17,15 @@ export function cliArgs(args: string[]): string[] {
   return ['--import', TSX, CLI_ENTRY, ...args];
 }
 
-export function runCli(dataDir: string, args: string[], options: { input?: string; prefix?: string[]; env?: Record<string, string> } = {}): CliResult {
+export function runCli(
+  dataDir: string,
+  args: string[],
+  options: { input?: string; prefix?: string[]; env?: Record<string, string> } = {},
+): CliResult {
   const prefix = options.prefix ?? [];
   const command = prefix.length > 0 ? prefix[0]! : process.execPath;
-  const argv = prefix.length > 0 ? [...prefix.slice(1), process.execPath, ...cliArgs(args)] : cliArgs(args);
+  const argv =
+    prefix.length > 0 ? [...prefix.slice(1), process.execPath, ...cliArgs(args)] : cliArgs(args);
   const result = spawnSync(command, argv, {
     env: { ...process.env, GLACIER_DATA_DIR: dataDir, ...options.env },
     input: options.input ?? '',
@@ -30,7 +35,11 @@ export function runCli(dataDir: string, args: string[], options: { input?: strin
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-export function startCli(dataDir: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+export function startCli(
+  dataDir: string,
+  args: string[],
+  env: Record<string, string> = {},
+): ChildProcess {
   return spawn(process.execPath, cliArgs(args), {
     env: { ...process.env, GLACIER_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,7 +18,10 @@ export interface TestEnv {
 }
 
 /** A fresh data dir and app context on real SQLite; the job loop is not started. */
-export function createTestEnv(env: Record<string, string> = {}, existing?: { dir: string }): TestEnv {
+export function createTestEnv(
+  env: Record<string, string> = {},
+  existing?: { dir: string },
+): TestEnv {
   const dir = existing?.dir ?? mkdtempSync(path.join(tmpdir(), 'glacier-test-'));
   const dataDir = path.join(dir, 'data');
   const ctx = createAppContext(
@@ -49,7 +52,11 @@ export function writeTree(base: string, tree: Record<string, string | Buffer>): 
   }
 }
 
-export function makeRoot(env: TestEnv, label = 'photos', tree: Record<string, string | Buffer> = {}): RootRow {
+export function makeRoot(
+  env: TestEnv,
+  label = 'photos',
+  tree: Record<string, string | Buffer> = {},
+): RootRow {
   const rootPath = path.join(env.dir, label);
   mkdirSync(rootPath, { recursive: true });
   writeTree(rootPath, tree);
@@ -63,6 +70,7 @@ export async function scan(env: TestEnv, root: RootRow, folder = ''): Promise<Jo
 
 export function failuresOf(env: TestEnv, jobId: number): Map<string, string> {
   const map = new Map<string, string>();
-  for (const e of env.events) if (e.type === 'item.failed' && e.jobId === jobId) map.set(e.item, e.reason);
+  for (const e of env.events)
+    if (e.type === 'item.failed' && e.jobId === jobId) map.set(e.item, e.reason);
   return map;
 }

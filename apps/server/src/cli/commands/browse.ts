@@ -18,27 +18,33 @@ export function browseCommands(program: Command): void {
     .option('--page-size <n>', 'files per page', '200')
     .option('--json', 'machine-readable output')
     .action(
-      withContext((ctx, out, place: string, options: Record<string, string | boolean | undefined>) => {
-        const { root, relPath } = resolveCatalogPath(ctx.catalog, place);
-        const query = browseQuery.parse({
-          path: relPath,
-          kind: options.kind,
-          tag: options.tag,
-          sort: options.sort,
-          order: options.desc ? 'desc' : 'asc',
-          page: options.page,
-          pageSize: options.pageSize,
-        });
-        const result = browseFolder(ctx.catalog, root, query);
-        out.result(result, () =>
-          [
-            `${result.root}:/${result.path}${result.online ? '' : '  (root OFFLINE: catalog view)'}`,
-            ...result.folders.map((f) => `  ${f.name}/\t${f.fileCount} files\t${formatBytes(f.bytes)}`),
-            ...result.files.map((f) => `  ${f.name}\t${f.kind}\t${formatBytes(f.size)}\t${tagText(f)}`),
-            `${result.total} files${result.total > result.files.length ? ` (page ${result.page}, ${result.files.length} shown)` : ''}`,
-          ].join('\n'),
-        );
-      }),
+      withContext(
+        (ctx, out, place: string, options: Record<string, string | boolean | undefined>) => {
+          const { root, relPath } = resolveCatalogPath(ctx.catalog, place);
+          const query = browseQuery.parse({
+            path: relPath,
+            kind: options.kind,
+            tag: options.tag,
+            sort: options.sort,
+            order: options.desc ? 'desc' : 'asc',
+            page: options.page,
+            pageSize: options.pageSize,
+          });
+          const result = browseFolder(ctx.catalog, root, query);
+          out.result(result, () =>
+            [
+              `${result.root}:/${result.path}${result.online ? '' : '  (root OFFLINE: catalog view)'}`,
+              ...result.folders.map(
+                (f) => `  ${f.name}/\t${f.fileCount} files\t${formatBytes(f.bytes)}`,
+              ),
+              ...result.files.map(
+                (f) => `  ${f.name}\t${f.kind}\t${formatBytes(f.size)}\t${tagText(f)}`,
+              ),
+              `${result.total} files${result.total > result.files.length ? ` (page ${result.page}, ${result.files.length} shown)` : ''}`,
+            ].join('\n'),
+          );
+        },
+      ),
     );
 
   program
@@ -55,8 +61,15 @@ export function browseCommands(program: Command): void {
           if (!(error instanceof NotFoundError)) throw error;
           const folder = browseFolder(ctx.catalog, root, { path: relPath, pageSize: 1 });
           out.result(
-            { root: folder.root, path: folder.path, online: folder.online, folders: folder.folders.length, files: folder.total },
-            () => `${folder.root}:/${folder.path}: folder with ${folder.total} files and ${folder.folders.length} subfolders`,
+            {
+              root: folder.root,
+              path: folder.path,
+              online: folder.online,
+              folders: folder.folders.length,
+              files: folder.total,
+            },
+            () =>
+              `${folder.root}:/${folder.path}: folder with ${folder.total} files and ${folder.folders.length} subfolders`,
           );
           return;
         }
@@ -69,14 +82,22 @@ export function browseCommands(program: Command): void {
             `  sha256      ${d.sha256 ?? '(not read yet)'}`,
             `  state       ${d.state}${d.missingSince ? ` since ${formatTime(d.missingSince)}` : ''}; tags: ${tagText(d)}`,
             d.capturedAt ? `  captured    ${d.capturedAt}` : '',
-            d.cameraMake || d.cameraModel ? `  camera      ${[d.cameraMake, d.cameraModel].filter(Boolean).join(' ')}` : '',
-            d.width ? `  dimensions  ${d.width}x${d.height}${d.orientation && d.orientation !== 1 ? ` (orientation ${d.orientation})` : ''}` : '',
-            d.durationS !== null ? `  duration    ${d.durationS.toFixed(2)} s${d.codec ? `, ${d.codec}` : ''}` : '',
+            d.cameraMake || d.cameraModel
+              ? `  camera      ${[d.cameraMake, d.cameraModel].filter(Boolean).join(' ')}`
+              : '',
+            d.width
+              ? `  dimensions  ${d.width}x${d.height}${d.orientation && d.orientation !== 1 ? ` (orientation ${d.orientation})` : ''}`
+              : '',
+            d.durationS !== null
+              ? `  duration    ${d.durationS.toFixed(2)} s${d.codec ? `, ${d.codec}` : ''}`
+              : '',
             d.gpsLat !== null ? `  gps         ${d.gpsLat}, ${d.gpsLon}` : '',
             d.problem ? `  problem     ${d.problem}` : '',
             d.movedFrom ? `  moved from  ${d.movedFrom.path}` : '',
             d.movedTo ? `  moved to    ${d.movedTo.path}` : '',
-            ...d.history.map((h) => `  ${formatTime(h.at)}  ${h.kind}${h.detail ? ` ${h.detail}` : ''}`),
+            ...d.history.map(
+              (h) => `  ${formatTime(h.at)}  ${h.kind}${h.detail ? ` ${h.detail}` : ''}`,
+            ),
           ]
             .filter(Boolean)
             .join('\n'),

@@ -7,7 +7,9 @@ import { formatTime } from '../output.js';
 export function jobCommands(program: Command): void {
   const jobs = program
     .command('jobs')
-    .description('list jobs (scans, …) with their state; subcommands pause, resume, cancel, failures')
+    .description(
+      'list jobs (scans, …) with their state; subcommands pause, resume, cancel, failures',
+    )
     .option('--json', 'machine-readable output')
     .action(
       withContext((ctx, out) => {
@@ -18,7 +20,10 @@ export function jobCommands(program: Command): void {
             : all
                 .map((j) => {
                   const p = (j.progress ?? {}) as Record<string, unknown>;
-                  const progress = j.state === 'running' ? ` ${p.phase ?? ''} ${p.filesDone ?? 0}/${p.filesTotal ?? '?'}` : '';
+                  const progress =
+                    j.state === 'running'
+                      ? ` ${p.phase ?? ''} ${p.filesDone ?? 0}/${p.filesTotal ?? '?'}`
+                      : '';
                   return `${j.id}\t${j.kind}\t${j.state}${progress}\t${JSON.stringify(j.params)}\t${formatTime(j.createdAt)}${j.error ? `\t${j.error}` : ''}`;
                 })
                 .join('\n'),
@@ -34,7 +39,11 @@ export function jobCommands(program: Command): void {
       .action(
         withContext((ctx, out, id: string) => {
           const job = ctx.runner[action](parseId(id));
-          out.result(job, () => `job ${job.id}: ${action === 'resume' ? 'queued to resume (the server runs it)' : `${action} requested`}`);
+          out.result(
+            job,
+            () =>
+              `job ${job.id}: ${action === 'resume' ? 'queued to resume (the server runs it)' : `${action} requested`}`,
+          );
         }),
       );
   }
@@ -48,7 +57,9 @@ export function jobCommands(program: Command): void {
         const job = getJob(ctx.catalog, parseId(id));
         const failures = listFailures(ctx.catalog, job.id);
         out.result(failures, () =>
-          failures.length === 0 ? `job ${job.id} had no failures` : failures.map((f) => `${f.item}: ${f.reason}`).join('\n'),
+          failures.length === 0
+            ? `job ${job.id} had no failures`
+            : failures.map((f) => `${f.item}: ${f.reason}`).join('\n'),
         );
       }),
     );

@@ -14,7 +14,11 @@ export function rootCommands(program: Command): void {
     .action(
       withContext((ctx, out, fsPath: string, options: { label: string }) => {
         const root = addRoot(ctx.catalog, { path: fsPath, label: options.label });
-        out.result(root, () => `added root "${root.label}" at ${root.path}; scan it with: glacier scan ${root.label}`);
+        out.result(
+          root,
+          () =>
+            `added root "${root.label}" at ${root.path}; scan it with: glacier scan ${root.label}`,
+        );
       }),
     );
 

@@ -11,7 +11,9 @@ import type { JobRow } from '../../jobs/store.js';
 export function scanCommand(program: Command): void {
   program
     .command('scan [place]')
-    .description('scan a root (label or path), a folder in it, or every online root; prints progress')
+    .description(
+      'scan a root (label or path), a folder in it, or every online root; prints progress',
+    )
     .option('--json', 'one JSON event per line, then the finished job')
     .action(
       withContext(async (ctx, out, place: string | undefined) => {
@@ -32,7 +34,11 @@ export function scanCommand(program: Command): void {
 }
 
 /** Runs the scan in this process, printing its events; Ctrl-C pauses it (resume: glacier jobs resume). */
-async function runScanHere(ctx: AppContext, out: Output, params: Record<string, unknown>): Promise<JobRow> {
+async function runScanHere(
+  ctx: AppContext,
+  out: Output,
+  params: Record<string, unknown>,
+): Promise<JobRow> {
   const unsubscribe = ctx.bus.subscribe((event) => out.event(event));
   let jobId: number | undefined;
   const watchStart = ctx.bus.subscribe((event) => {
@@ -54,7 +60,8 @@ async function runScanHere(ctx: AppContext, out: Output, params: Record<string, 
 function describeScan(job: JobRow): string {
   const s = (job.summary ?? {}) as Record<string, number | string>;
   if (job.state === 'failed') return `scan failed: ${job.error}`;
-  if (job.state !== 'done') return `scan ${job.state} (job ${job.id}); resume with: glacier jobs resume ${job.id}`;
+  if (job.state !== 'done')
+    return `scan ${job.state} (job ${job.id}); resume with: glacier jobs resume ${job.id}`;
   return (
     `scanned ${s.root}${s.path ? `/${s.path}` : ''}: ${s.files} files in ${s.folders} folders; ` +
     `${s.added} new, ${s.changed} changed, ${s.missing} missing, ${s.moved} moved, ${s.hashed} read; ` +

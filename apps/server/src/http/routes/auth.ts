@@ -19,10 +19,14 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '15 minutes' },
     };
 
-    app.get('/api/auth/state', { schema: { response: { 200: api.authState } } }, async (request) => ({
-      setupRequired: isSetupRequired(ctx.catalog),
-      authenticated: isValidSession(ctx.catalog, sessionToken(request)),
-    }));
+    app.get(
+      '/api/auth/state',
+      { schema: { response: { 200: api.authState } } },
+      async (request) => ({
+        setupRequired: isSetupRequired(ctx.catalog),
+        authenticated: isValidSession(ctx.catalog, sessionToken(request)),
+      }),
+    );
 
     app.post(
       '/api/auth/setup',
@@ -44,11 +48,15 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.post('/api/auth/logout', { schema: { response: { 204: z.null() } } }, async (request, reply) => {
-      endSession(ctx.catalog, sessionToken(request));
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send(null);
-    });
+    app.post(
+      '/api/auth/logout',
+      { schema: { response: { 204: z.null() } } },
+      async (request, reply) => {
+        endSession(ctx.catalog, sessionToken(request));
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.status(204).send(null);
+      },
+    );
   };
 }
 

@@ -30,7 +30,8 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           response: { 200: api.browseResult },
         },
       },
-      async (request) => browseFolder(ctx.catalog, getRoot(ctx.catalog, request.params.label), request.query),
+      async (request) =>
+        browseFolder(ctx.catalog, getRoot(ctx.catalog, request.params.label), request.query),
     );
 
     app.get(

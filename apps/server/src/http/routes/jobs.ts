@@ -14,8 +14,10 @@ export function jobRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       jobs: listJobs(ctx.catalog),
     }));
 
-    app.get('/api/jobs/:id', { schema: { params: jobId, response: { 200: api.jobView } } }, async (request) =>
-      getJob(ctx.catalog, request.params.id),
+    app.get(
+      '/api/jobs/:id',
+      { schema: { params: jobId, response: { 200: api.jobView } } },
+      async (request) => getJob(ctx.catalog, request.params.id),
     );
 
     app.get(
