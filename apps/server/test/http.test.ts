@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { once } from 'node:events';
+import { symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp } from '../src/http/app.js';
@@ -123,7 +125,7 @@ describe('auth', () => {
 describe('catalog API', () => {
   it('adds a root, scans it and browses it, refusing paths outside the root', async () => {
     const cookie = await login();
-    makeRoot(env, 'photos', { 'Trip/a.txt': 'a', 'Trip/b.txt': 'bb', 'top.txt': 't' });
+    const root = makeRoot(env, 'photos', { 'Trip/a.txt': 'a', 'Trip/b.txt': 'bb', 'top.txt': 't' });
     const roots = await app.inject({ url: '/api/roots', headers: { cookie } });
     expect(roots.json().roots).toMatchObject([{ label: 'photos', online: true, fileCount: 0 }]);
 
@@ -178,12 +180,24 @@ describe('catalog API', () => {
       headers: { cookie },
     });
     expect(escape.statusCode).toBe(400);
-    const symlinkScan = await post(
+    const climbScan = await post(
       '/api/scans',
       { root: 'photos', path: '../' },
       { cookie, origin: ORIGIN },
     );
+    expect(climbScan.statusCode).toBe(400);
+    // A symbolic link inside the root that points out of it is refused too.
+    symlinkSync('/etc', path.join(root.path, 'escape'));
+    const symlinkScan = await post(
+      '/api/scans',
+      { root: 'photos', path: 'escape' },
+      { cookie, origin: ORIGIN },
+    );
     expect(symlinkScan.statusCode).toBe(400);
+    expect(symlinkScan.json().error).toMatchObject({
+      code: 'path_outside_root',
+      message: '"escape" leads outside the root through a symbolic link',
+    });
   });
 
   it('gives clear errors for unknown roots and bad input', async () => {
