@@ -1,0 +1,94 @@
+import { closeSync, ftruncateSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getJob } from '../src/jobs/store.js';
+import { startScan } from '../src/scan/start.js';
+import { ConflictError } from '../src/errors.js';
+import { createTestEnv, makeRoot, type TestEnv } from './helpers/context.js';
+
+let env: TestEnv;
+beforeEach(() => {
+  env = createTestEnv();
+});
+afterEach(async () => {
+  await env.cleanup();
+});
+
+/** A root whose reading phase takes a few seconds: large sparse files hash slowly enough. */
+function slowRoot() {
+  const root = makeRoot(env, 'slow', { 'a.txt': 'a' });
+  mkdirSync(path.join(root.path, 'clips'), { recursive: true });
+  for (let i = 0; i < 8; i++) {
+    const fd = openSync(path.join(root.path, 'clips', `clip${i}.bin`), 'w');
+    ftruncateSync(fd, 256 * 1024 * 1024);
+    closeSync(fd);
+  }
+  return root;
+}
+
+async function waitFor(predicate: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (predicate()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('jobs', () => {
+  it('pauses a running scan between files, resumes it to the end, and refuses a second scan', async () => {
+    const root = slowRoot();
+    env.ctx.runner.start();
+    const job = startScan(env.ctx, root);
+    expect(() => startScan(env.ctx, root)).toThrow(ConflictError);
+    await waitFor(
+      () =>
+        env.events.some(
+          (e) => e.type === 'job.progress' && e.phase === 'reading' && e.filesDone > 0,
+        ),
+      'the reading phase',
+    );
+    env.ctx.runner.pause(job.id);
+    await waitFor(() => getJob(env.ctx.catalog, job.id).state === 'paused', 'the pause');
+    const paused = getJob(env.ctx.catalog, job.id);
+    expect((paused.progress as { filesDone: number }).filesDone).toBeLessThan(9);
+    expect(env.events.find((e) => e.type === 'job.finished')).toMatchObject({ state: 'paused' });
+
+    env.ctx.runner.resume(job.id);
+    await waitFor(() => getJob(env.ctx.catalog, job.id).state === 'done', 'the end of the scan');
+    expect(getJob(env.ctx.catalog, job.id).summary).toMatchObject({ files: 9, failures: 0 });
+  });
+
+  it('cancels a queued job at once and a running one between files', async () => {
+    const root = slowRoot();
+    const queued = startScan(env.ctx, root);
+    env.ctx.runner.cancel(queued.id);
+    expect(getJob(env.ctx.catalog, queued.id).state).toBe('cancelled');
+
+    env.ctx.runner.start();
+    const running = startScan(env.ctx, root);
+    await waitFor(() => getJob(env.ctx.catalog, running.id).state === 'running', 'the start');
+    env.ctx.runner.cancel(running.id);
+    await waitFor(() => getJob(env.ctx.catalog, running.id).state === 'cancelled', 'the cancel');
+    expect(() => env.ctx.runner.resume(running.id)).toThrow(
+      /only a paused or failed job can resume/,
+    );
+  });
+
+  it('stops running jobs on shutdown and resumes them at the next start', async () => {
+    const root = slowRoot();
+    env.ctx.runner.start();
+    const job = startScan(env.ctx, root);
+    await waitFor(
+      () => env.events.some((e) => e.type === 'job.progress' && e.phase === 'reading'),
+      'reading',
+    );
+    await env.ctx.runner.stop();
+    expect(getJob(env.ctx.catalog, job.id).state).toBe('queued');
+    await env.ctx.close();
+
+    env = createTestEnv({}, { dir: env.dir });
+    env.ctx.runner.start();
+    await waitFor(() => getJob(env.ctx.catalog, job.id).state === 'done', 'the resumed scan');
+    expect(getJob(env.ctx.catalog, job.id).summary).toMatchObject({ files: 9 });
+  });
+});
