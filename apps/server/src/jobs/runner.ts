@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Catalog } from '../catalog/catalog.js';
 import { AppError, ConflictError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import { JobReporter } from './reporter.js';
+import { JobReporter, type ProgressUpdate } from './reporter.js';
 import {
   claimNextJob,
   controlsFor,
@@ -51,6 +51,8 @@ export class JobRunner {
   /** pid@host#nonce: the nonce tells this run apart from an earlier one with the same pid (pid 1 in a container). */
   readonly owner = `${process.pid}@${hostname()}#${randomBytes(4).toString('hex')}`;
   private readonly running = new Map<number, RunningJob>();
+  /** Last relayed progress of jobs that other processes run. */
+  private foreign = new Map<number, string>();
   private timer: NodeJS.Timeout | undefined;
   private lastHeartbeat = 0;
   private stopping = false;
@@ -173,9 +175,53 @@ export class JobRunner {
       const free = Object.keys(this.handlers).filter((k) => !busyKinds.has(k));
       const job = claimNextJob(this.catalog, this.owner, free);
       if (job) this.execute(job);
+      this.relayForeignJobs();
     } catch (error) {
       this.options.log?.error({ err: error }, 'job runner tick failed');
     }
+  }
+
+  /**
+   * Jobs run by another process (the CLI) reach this process's listeners too: their saved
+   * progress is relayed as events, and their end as job.finished, so browsers watch a CLI scan
+   * live (at the pace of the saved progress, once a second).
+   */
+  private relayForeignJobs(): void {
+    const seen = new Map<number, string>();
+    for (const job of runningJobs(this.catalog)) {
+      if (job.owner === this.owner) continue;
+      const progress = JSON.stringify(job.progress);
+      seen.set(job.id, progress);
+      if (this.foreign.get(job.id) === progress || !job.progress) continue;
+      this.bus.emit({
+        type: 'job.progress',
+        jobId: job.id,
+        kind: job.kind,
+        at: Date.now(),
+        ...(job.progress as unknown as ProgressUpdate),
+      });
+    }
+    for (const id of this.foreign.keys()) {
+      if (seen.has(id)) continue;
+      const job = getJob(this.catalog, id);
+      if (
+        job.state === 'done' ||
+        job.state === 'failed' ||
+        job.state === 'cancelled' ||
+        job.state === 'paused'
+      ) {
+        this.bus.emit({
+          type: 'job.finished',
+          jobId: id,
+          kind: job.kind,
+          at: Date.now(),
+          state: job.state as 'done' | 'failed' | 'cancelled' | 'paused',
+          summary: job.summary ?? null,
+          error: job.error,
+        });
+      }
+    }
+    this.foreign = seen;
   }
 
   /** Writes the heartbeat and applies pauses and cancels asked by other processes. */
