@@ -58,7 +58,8 @@ export async function endExiftool(): Promise<void> {
 export async function readExif(absPath: string): Promise<ExifResult> {
   let tags: Tags;
   try {
-    tags = await exiftool().read(absPath);
+    // Absolute, so a name starting with '-' can never read as an exiftool option.
+    tags = await exiftool().read(path.resolve(absPath));
   } catch (error) {
     return { ok: false, reason: describeReadError(error) };
   }
@@ -122,7 +123,8 @@ function capturedAt(tags: Tags): string | null {
  * strings, so only parsed values count.
  */
 function isoDate(value: unknown, wallClockOnly: boolean): string | null {
-  if (value instanceof ExifDateTime) return value.isValid ? isoDateTime(value, wallClockOnly) : null;
+  if (value instanceof ExifDateTime)
+    return value.isValid ? isoDateTime(value, wallClockOnly) : null;
   if (value instanceof ExifDate) return plausibleYear(value.year) ? value.toISOString() : null;
   return null;
 }

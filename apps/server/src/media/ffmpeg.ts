@@ -48,10 +48,12 @@ export async function probeVideo(absPath: string, options: ProbeOptions = {}): P
   }
   if (run.outcome === 'overflow') return { ok: false, reason: 'ffprobe output too large' };
   if (run.outcome === 'signal') return { ok: false, reason: `ffprobe was killed (${run.signal})` };
-  if (run.code !== 0) return { ok: false, reason: `not a readable video (${firstError(run.stderr)})` };
+  if (run.code !== 0) {
+    return { ok: false, reason: `not a readable video (${firstError(run.stderr)})` };
+  }
   const parsed = parseOutput(run.stdout);
   if (!parsed) return { ok: false, reason: 'ffprobe gave unreadable output' };
-  return describe(parsed, run.stderr);
+  return toProbe(parsed, run.stderr);
 }
 
 function probeArgs(absPath: string): string[] {
@@ -97,7 +99,8 @@ function runFfprobe(binary: string, args: string[], timeoutMs: number): Promise<
       if (error.code === 'ENOENT') {
         return reject(new Error(`cannot run ${binary}: not installed or not on PATH`));
       }
-      if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return resolve({ outcome: 'overflow' });
+      if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+        return resolve({ outcome: 'overflow' });
       if (error.killed) return resolve({ outcome: 'timeout' });
       // Killed by someone else, e.g. the kernel's OOM killer on a small NAS.
       if (error.signal) return resolve({ outcome: 'signal', signal: error.signal });
@@ -155,7 +158,7 @@ function parseOutput(stdout: string): FfprobeOutput | null {
   }
 }
 
-function describe(output: FfprobeOutput, stderr: string): VideoProbe {
+function toProbe(output: FfprobeOutput, stderr: string): VideoProbe {
   const video = mainVideoStream(output.streams ?? []);
   const durationS = positiveNumber(output.format?.duration) ?? positiveNumber(video?.duration);
   return {
@@ -166,9 +169,7 @@ function describe(output: FfprobeOutput, stderr: string): VideoProbe {
     height: video?.height ?? null,
     rotation: video ? clockwiseRotation(video) : 0,
     hasVideoStream: video !== undefined,
-    creationTime: isoCreationTime(
-      output.format?.tags?.creation_time ?? video?.tags?.creation_time,
-    ),
+    creationTime: isoCreationTime(output.format?.tags?.creation_time ?? video?.tags?.creation_time),
     truncated: looksTruncated(output, stderr, video !== undefined && durationS !== null),
   };
 }
@@ -210,7 +211,9 @@ function positiveNumber(value: string | undefined): number | null {
  * date when unset (1904/1970 epochs): keep real dates as ISO 8601 with at most milliseconds.
  */
 function isoCreationTime(raw: string | undefined): string | null {
-  const match = raw?.trim().match(/^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$/);
+  const match = raw
+    ?.trim()
+    .match(/^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$/);
   if (!match) return null;
   const [, date = '', time = '', fraction, zone] = match;
   if (Number(date.slice(0, 4)) <= 1970) return null;
