@@ -14,8 +14,11 @@ interface WorkerFixtures {
 }
 
 interface TestFixtures {
-  /** Saves `../artifacts/e2e/screens/<project>-<name>.png` (full page). */
-  screenshotAs: (name: string) => Promise<void>;
+  /**
+   * Saves `../artifacts/e2e/screens/<project>-<name>.png`: the full page, or only the viewport
+   * with `{ fullPage: false }` (a modal sheet, which a full-page capture would cut at its height).
+   */
+  screenshotAs: (name: string, options?: { fullPage?: boolean }) => Promise<void>;
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -42,16 +45,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     expect(errors, 'uncaught errors in the page').toEqual([]);
   },
   screenshotAs: async ({ page }, use, testInfo) => {
-    await use((name) => saveScreen(page, testInfo, name));
+    await use((name, options) => saveScreen(page, testInfo, name, options?.fullPage ?? true));
   },
 });
 
-async function saveScreen(page: Page, testInfo: TestInfo, name: string) {
+async function saveScreen(page: Page, testInfo: TestInfo, name: string, fullPage: boolean) {
   const dir = path.join(artifactsDir, 'screens');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({
     path: path.join(dir, `${testInfo.project.name}-${name}.png`),
-    fullPage: true,
+    fullPage,
   });
 }
 

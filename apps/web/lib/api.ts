@@ -7,48 +7,42 @@
  * - A 401 from any call sends the browser to the login page.
  */
 
-// TODO(issue 6): derive from @glacier/server/api schemas
-export interface AuthState {
-  setupRequired: boolean;
-  authenticated: boolean;
-}
+import type {
+  AuthState,
+  BrowseResult,
+  ErrorBody,
+  FileDetails,
+  FileView,
+  FolderView,
+  JobEvent,
+  JobView,
+  RootSummary,
+  browseQuery,
+  health,
+  jobFailureList,
+  jobList,
+  rootList,
+  addRootBody,
+  startScanBody,
+} from '@glacier/server/api';
 
-// TODO(issue 6): derive from @glacier/server/api schemas
-export interface Health {
-  status: 'ok';
-  version: string;
-}
+// Every shape of the API comes from the server's zod schemas, type-only (nothing of the server
+// is bundled). A schema without an exported type is read through the output of its `parse`.
+type Out<Schema extends { parse: (value: unknown) => unknown }> = ReturnType<Schema['parse']>;
 
-// TODO(issue 6): derive from @glacier/server/api schemas
-export interface MediaRoot {
-  id: number;
-  label: string;
-  path: string;
-  online: boolean;
-  fileCount: number;
-  bytes: number;
-  missingCount: number;
-  /** Milliseconds since the epoch, or null before the first scan. */
-  lastScanAt: number | null;
-}
-
-// TODO(issue 6): derive from @glacier/server/api schemas
-export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
-export type JobState = (typeof JOB_STATES)[number];
-
-// TODO(issue 6): derive from @glacier/server/api schemas
-export interface Job {
-  id: number;
-  kind: string;
-  state: JobState;
-  params: Record<string, unknown>;
-  progress: Record<string, unknown> | null;
-  summary: Record<string, unknown> | null;
-  error: string | null;
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-}
+export type { AuthState, BrowseResult, FileDetails, FileView, FolderView, JobEvent, JobView };
+export type { RootSummary };
+export type JobState = JobView['state'];
+export type FileKind = FileView['kind'];
+export type FileTags = FileView['tags'];
+export type Health = Out<typeof health>;
+export type JobFailureList = Out<typeof jobFailureList>;
+export type JobFailure = JobFailureList['failures'][number];
+/** The query of GET /api/roots/:label/browse, with the server's defaults applied. */
+export type BrowseQuery = Out<typeof browseQuery>;
+export type FileSort = BrowseQuery['sort'];
+export type SortOrder = BrowseQuery['order'];
+export type BrowseTag = NonNullable<BrowseQuery['tag']>;
 
 /** An answer of the API that was not a success. `status` is 0 when the server was not reached. */
 export class ApiError extends Error {
@@ -111,14 +105,13 @@ async function toApiError(response: Response): Promise<ApiError> {
   let code = `http_${response.status}`;
   let message = response.statusText || `The server answered ${response.status}.`;
   try {
-    const payload: unknown = await response.json();
-    const error = (payload as { error?: unknown } | null)?.error;
-    const topMessage = (payload as { message?: unknown } | null)?.message;
-    if (typeof topMessage === 'string' && topMessage) message = topMessage;
+    const payload = (await response.json()) as Partial<ErrorBody> & { message?: unknown };
+    // Fastify's own errors (before our handler) carry a top-level `message`.
+    if (typeof payload?.message === 'string' && payload.message) message = payload.message;
+    const error = payload?.error;
     if (error && typeof error === 'object') {
-      const e = error as { code?: unknown; message?: unknown };
-      if (typeof e.code === 'string') code = e.code;
-      if (typeof e.message === 'string' && e.message) message = e.message;
+      if (typeof error.code === 'string') code = error.code;
+      if (typeof error.message === 'string' && error.message) message = error.message;
     }
   } catch {
     // Not JSON (a proxy's error page, say): keep the status text.
@@ -130,23 +123,62 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, code, message);
 }
 
+const withSignal = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
+const label = (root: string) => encodeURIComponent(root);
+
 export const getAuthState = (signal?: AbortSignal) =>
-  api<AuthState>('/auth/state', signal ? { signal } : {});
+  api<AuthState>('/auth/state', withSignal(signal));
 export const setupPassword = (password: string) =>
   api<void>('/auth/setup', { method: 'POST', body: { password } });
 export const login = (password: string) =>
   api<void>('/auth/login', { method: 'POST', body: { password } });
 export const logout = () => api<void>('/auth/logout', { method: 'POST' });
 export const getHealth = () => api<Health>('/health');
-export const getRoots = () => api<{ roots: MediaRoot[] }>('/roots').then((r) => r.roots);
-export const getJobs = () => api<{ jobs: Job[] }>('/jobs').then((r) => r.jobs);
+
+export const getRoots = (signal?: AbortSignal) =>
+  api<Out<typeof rootList>>('/roots', withSignal(signal)).then((r) => r.roots);
+export const addRoot = (body: Out<typeof addRootBody>) =>
+  api<RootSummary>('/roots', { method: 'POST', body });
+
+/** One page of one folder of a root, from the catalog (works while the root is offline). */
+export function browse(root: string, query: BrowseQuery, signal?: AbortSignal) {
+  const params = new URLSearchParams();
+  if (query.path) params.set('path', query.path);
+  params.set('page', String(query.page));
+  params.set('pageSize', String(query.pageSize));
+  params.set('sort', query.sort);
+  params.set('order', query.order);
+  if (query.kind) params.set('kind', query.kind);
+  if (query.tag) params.set('tag', query.tag);
+  if (query.search) params.set('search', query.search);
+  return api<BrowseResult>(`/roots/${label(root)}/browse?${params}`, withSignal(signal));
+}
+export const getFile = (id: number, signal?: AbortSignal) =>
+  api<FileDetails>(`/files/${id}`, withSignal(signal));
+
+export const getJobs = (signal?: AbortSignal) =>
+  api<Out<typeof jobList>>('/jobs', withSignal(signal)).then((r) => r.jobs);
+export const getJobFailures = (id: number, signal?: AbortSignal) =>
+  api<JobFailureList>(`/jobs/${id}/failures`, withSignal(signal)).then((r) => r.failures);
+/** Queues a scan of a whole root; 409 when that root already has one. */
+export const startScan = (root: string) => {
+  const body: Out<typeof startScanBody> = { root, path: '' };
+  return api<JobView>('/scans', { method: 'POST', body });
+};
 
 /** Query keys, in one place so that invalidations cannot drift from the queries. */
 export const queryKeys = {
   authState: ['auth', 'state'] as const,
   health: ['health'] as const,
   roots: ['roots'] as const,
+  /** Every job query (the list and each job's failures) starts with this. */
   jobs: ['jobs'] as const,
+  jobList: ['jobs', 'list'] as const,
+  jobFailures: (id: number) => ['jobs', id, 'failures'] as const,
+  /** Every browse query starts with this; a finished scan invalidates them all. */
+  browse: ['browse'] as const,
+  browseFolder: (root: string, query: BrowseQuery) => ['browse', root, query] as const,
+  file: (id: number) => ['file', id] as const,
 };
 
 /** The minimum length of the admin password, as the server enforces it. */

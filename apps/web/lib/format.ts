@@ -122,3 +122,143 @@ export function humanizeKey(key: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase();
 }
+
+const wallClock = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
+const wallDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+
+const CAPTURE_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * A capture time as the camera's clock showed it. The server sends ISO text, with a zone when
+ * the file has one (`2024-02-03T07:05:38Z`, `…+02:00`) and without when the camera wrote only
+ * its wall clock (`2011-01-13T14:33:39`): either way the wall time written is what is shown,
+ * never converted to the browser's zone; `zone` says which zone that was, if known.
+ */
+export function parseCapturedAt(
+  value: string,
+): { date: Date; hasTime: boolean; zone: string | null } | null {
+  const m = CAPTURE_PATTERN.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, zone] = m;
+  const date = new Date(
+    Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0)),
+  );
+  if (Number.isNaN(date.getTime())) return null;
+  return {
+    date,
+    hasTime: h !== undefined,
+    zone: zone === undefined ? null : zone === 'Z' ? 'UTC' : `UTC${zone}`,
+  };
+}
+
+/** "Jan 13, 2011, 2:33 PM" (the wall clock of the camera); the raw text if it is not ISO. */
+export function formatCapturedAt(value: string | null, withZone = false): string {
+  if (!value) return '—';
+  const parsed = parseCapturedAt(value);
+  if (!parsed) return value;
+  const text = (parsed.hasTime ? wallClock : wallDate).format(parsed.date);
+  return withZone && parsed.zone ? `${text} (${parsed.zone})` : text;
+}
+
+/** "Apple iPhone 4"; a model that already names its maker ("Canon EOS R6") is kept as is. */
+export function formatCamera(make: string | null, model: string | null): string | null {
+  const mk = make?.trim() ?? '';
+  const md = model?.trim() ?? '';
+  if (!mk && !md) return null;
+  if (!mk) return md;
+  if (!md) return mk;
+  const firstWord = mk.split(/\s+/)[0]!.toLowerCase();
+  return md.toLowerCase().startsWith(firstWord) ? md : `${mk} ${md}`;
+}
+
+/** "1:05", "1:02:03", or "0.9 s" for clips under ten seconds. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 10) return `${seconds.toFixed(seconds < 1 ? 2 : 1)} s`;
+  const total = Math.round(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mmss = `${h > 0 ? String(m).padStart(2, '0') : m}:${String(s).padStart(2, '0')}`;
+  return h > 0 ? `${h}:${mmss}` : mmss;
+}
+
+const ORIENTATIONS: Record<number, string> = {
+  1: 'normal',
+  2: 'mirrored',
+  3: 'rotated 180°',
+  4: 'mirrored, rotated 180°',
+  5: 'mirrored, rotated 90° clockwise',
+  6: 'rotated 90° clockwise',
+  7: 'mirrored, rotated 90° counter-clockwise',
+  8: 'rotated 90° counter-clockwise',
+};
+
+/** EXIF orientation 1..8 in words. */
+export function describeOrientation(orientation: number | null): string | null {
+  return orientation === null ? null : (ORIENTATIONS[orientation] ?? `orientation ${orientation}`);
+}
+
+/**
+ * "1296 × 968" or, when the orientation turns the picture a quarter, "1920 × 1080 stored,
+ * shown 1080 × 1920 (rotated 90° clockwise)".
+ */
+export function formatDimensions(
+  width: number | null,
+  height: number | null,
+  orientation: number | null,
+): string | null {
+  if (width === null || height === null) return null;
+  const stored = `${integer.format(width)} × ${integer.format(height)}`;
+  const turn = describeOrientation(orientation);
+  if (orientation !== null && orientation >= 5 && orientation <= 8) {
+    return `${stored} stored, shown ${integer.format(height)} × ${integer.format(width)} (${turn})`;
+  }
+  return turn && orientation !== 1 ? `${stored} (${turn})` : stored;
+}
+
+/** 41.853°N 12.489°E */
+export function formatGps(lat: number | null, lon: number | null): string | null {
+  if (lat === null || lon === null) return null;
+  const ns = lat >= 0 ? 'N' : 'S';
+  const ew = lon >= 0 ? 'E' : 'W';
+  return `${Math.abs(lat).toFixed(5)}° ${ns}, ${Math.abs(lon).toFixed(5)}° ${ew}`;
+}
+
+/** 1,234,567 bytes, exact, for the details panel beside the rounded size. */
+export function formatExactBytes(bytes: number): string {
+  return `${integer.format(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`;
+}
+
+const SCAN_COUNTS: [key: string, singular: string, plural?: string][] = [
+  ['added', 'added'],
+  ['changed', 'changed'],
+  ['reappeared', 'reappeared'],
+  ['moved', 'moved'],
+  ['missing', 'missing'],
+  ['hashed', 'read'],
+  ['skipped', 'skipped'],
+  ['unreadable', 'unreadable'],
+  ['unreadableFolders', 'unreadable folder', 'unreadable folders'],
+];
+
+/** "3 files · 2.51 MB · 2 folders · 3 added · 3 read" from a scan job's summary. */
+export function describeScanSummary(summary: Record<string, unknown>): string | null {
+  const files = num(summary.files);
+  if (files === null) return null;
+  const parts = [formatCount(files, 'file')];
+  const bytes = num(summary.bytes);
+  if (bytes !== null) parts.push(formatBytes(bytes));
+  const folders = num(summary.folders);
+  if (folders !== null) parts.push(formatCount(folders, 'folder'));
+  for (const [key, singular, plural = singular] of SCAN_COUNTS) {
+    const n = num(summary[key]);
+    if (n) parts.push(`${integer.format(n)} ${n === 1 ? singular : plural}`);
+  }
+  return parts.join(' · ');
+}

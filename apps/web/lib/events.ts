@@ -1,0 +1,221 @@
+'use client';
+
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useState } from 'react';
+import { queryKeys, type JobEvent, type JobFailure, type JobView } from './api';
+
+/** Where the live feed stands: `open` means the job list is kept fresh by events alone. */
+export type LiveStatus = 'connecting' | 'open' | 'closed';
+
+export const LiveStatusContext = createContext<LiveStatus>('closed');
+
+/** The live feed's state, as opened by the page's `useJobEvents()`. */
+export const useLiveStatus = () => useContext(LiveStatusContext);
+
+/** Reconnect delays: 1 s, 2 s, 4 s … up to 30 s, with ±20 % jitter so tabs do not stampede. */
+export function backoffDelay(attempt: number): number {
+  const base = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+export function eventsUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`;
+}
+
+/**
+ * Opens `/api/events` (same host; `wss:` behind HTTPS) and keeps the TanStack Query cache of jobs
+ * up to date from its events. When the socket drops it reconnects with back-off, and on every
+ * (re)connect it refetches GET /api/jobs, which holds each job's latest progress, to catch up
+ * with whatever it missed. A finished scan refetches the roots and the open folder listings.
+ */
+export function useJobEvents(): LiveStatus {
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+
+  useEffect(() => {
+    let socket: WebSocket | null = null;
+    let attempt = 0;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const feed = new EventFeed(queryClient);
+
+    const connect = () => {
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      if (stopped || socket) return;
+      setStatus('connecting');
+      const ws = new WebSocket(eventsUrl(window.location));
+      socket = ws;
+      ws.onopen = () => {
+        attempt = 0;
+        setStatus('open');
+        feed.catchUp();
+      };
+      ws.onmessage = (message) => {
+        if (typeof message.data !== 'string') return;
+        try {
+          feed.apply(JSON.parse(message.data) as JobEvent);
+        } catch {
+          // A frame that is not an event (a newer server's?) is ignored.
+        }
+      };
+      ws.onclose = () => {
+        if (socket !== ws) return;
+        socket = null;
+        if (stopped) return;
+        setStatus('closed');
+        retryTimer = setTimeout(connect, backoffDelay(attempt));
+        attempt += 1;
+      };
+      // An error is always followed by a close, which schedules the retry.
+      ws.onerror = () => {};
+    };
+
+    // Back in view or back on the network: try at once rather than wait out the back-off.
+    const retryNow = () => {
+      if (document.visibilityState === 'visible' && !socket) {
+        attempt = 0;
+        connect();
+      }
+    };
+
+    connect();
+    document.addEventListener('visibilitychange', retryNow);
+    window.addEventListener('online', retryNow);
+    return () => {
+      stopped = true;
+      clearTimeout(retryTimer);
+      document.removeEventListener('visibilitychange', retryNow);
+      window.removeEventListener('online', retryNow);
+      feed.dispose();
+      const ws = socket;
+      socket = null;
+      ws?.close(1000, 'page closed');
+    };
+  }, [queryClient]);
+
+  return status;
+}
+
+const FAILURE_FLUSH_MS = 300;
+
+/** Applies job events to the query cache. */
+export class EventFeed {
+  /** item.failed can come by the thousand: they are appended in batches. */
+  private pendingFailures = new Map<number, JobFailure[]>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly queryClient: QueryClient) {}
+
+  /** After a (re)connect: whatever happened while the socket was down is in the API. */
+  catchUp(): void {
+    void this.queryClient.invalidateQueries({ queryKey: queryKeys.jobs }, { cancelRefetch: false });
+    void this.queryClient.invalidateQueries(
+      { queryKey: queryKeys.roots },
+      { cancelRefetch: false },
+    );
+  }
+
+  apply(event: JobEvent): void {
+    switch (event.type) {
+      case 'job.queued':
+        this.refetchJobList();
+        break;
+      case 'job.started':
+        this.updateJob(event.jobId, (job) => ({
+          ...job,
+          state: 'running',
+          startedAt: job.startedAt ?? event.at,
+          finishedAt: null,
+          error: null,
+        }));
+        break;
+      case 'job.progress': {
+        const { phase, filesDone, filesTotal, bytesDone, bytesTotal, current } = event;
+        const progress: Record<string, unknown> = {
+          phase,
+          filesDone,
+          filesTotal,
+          bytesDone,
+          bytesTotal,
+        };
+        if (current !== undefined) progress.current = current;
+        this.updateJob(event.jobId, (job) => ({
+          ...job,
+          // A late progress event must not bring a finished job back to life.
+          state: job.state === 'queued' ? 'running' : job.state,
+          progress,
+        }));
+        break;
+      }
+      case 'item.failed': {
+        const list = this.pendingFailures.get(event.jobId) ?? [];
+        list.push({ item: event.item, reason: event.reason, at: event.at });
+        this.pendingFailures.set(event.jobId, list);
+        this.flushTimer ??= setTimeout(() => this.flushFailures(), FAILURE_FLUSH_MS);
+        break;
+      }
+      case 'job.finished':
+        this.flushFailures();
+        this.updateJob(event.jobId, (job) => ({
+          ...job,
+          state: event.state,
+          summary: event.summary,
+          error: event.error,
+          finishedAt: event.at,
+        }));
+        // The stored row is the truth (times, final progress): read it once more.
+        this.refetchJobList();
+        if (event.kind === 'scan') {
+          void this.queryClient.invalidateQueries({ queryKey: queryKeys.roots });
+          void this.queryClient.invalidateQueries({ queryKey: queryKeys.browse });
+          void this.queryClient.invalidateQueries({ queryKey: ['file'] });
+        }
+        break;
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.pendingFailures.clear();
+  }
+
+  private refetchJobList(): void {
+    void this.queryClient.invalidateQueries(
+      { queryKey: queryKeys.jobList, exact: true },
+      { cancelRefetch: false },
+    );
+  }
+
+  /** Changes one job in the cached list; a job the list does not have yet refetches it. */
+  private updateJob(id: number, change: (job: JobView) => JobView): void {
+    const jobs = this.queryClient.getQueryData<JobView[]>(queryKeys.jobList);
+    if (!jobs || !jobs.some((job) => job.id === id)) {
+      this.refetchJobList();
+      return;
+    }
+    this.queryClient.setQueryData<JobView[]>(queryKeys.jobList, (list) =>
+      list?.map((job) => (job.id === id ? change(job) : job)),
+    );
+  }
+
+  private flushFailures(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const [jobId, added] of this.pendingFailures) {
+      const key = queryKeys.jobFailures(jobId);
+      if (this.queryClient.getQueryData(key) === undefined) {
+        // Nobody holds this job's list yet: whoever shows it will fetch it whole.
+        void this.queryClient.invalidateQueries({ queryKey: key, exact: true });
+      } else {
+        this.queryClient.setQueryData<JobFailure[]>(key, (old = []) => {
+          // A fetch that raced the events may hold some of them already.
+          const seen = new Set(old.map((f) => `${f.at}\u0000${f.item}`));
+          return [...old, ...added.filter((f) => !seen.has(`${f.at}\u0000${f.item}`))];
+        });
+      }
+    }
+    this.pendingFailures.clear();
+  }
+}
