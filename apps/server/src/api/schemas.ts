@@ -120,6 +120,14 @@ export const jobFailureList = z.object({
 });
 export const startScanBody = z.object({ root: z.string().min(1), path: z.string().default('') });
 
+export type Health = z.infer<typeof health>;
+export type JobList = z.infer<typeof jobList>;
+export type JobFailureList = z.infer<typeof jobFailureList>;
+export type RootList = z.infer<typeof rootList>;
+/** Request bodies and queries as a client writes them (defaults may be left out). */
+export type BrowseQuery = z.input<typeof browseQuery>;
+export type AddRootBody = z.input<typeof addRootBody>;
+export type StartScanBody = z.input<typeof startScanBody>;
 export type AuthState = z.infer<typeof authState>;
 export type RootSummary = z.infer<typeof rootSummary>;
 export type FileView = z.infer<typeof fileView>;

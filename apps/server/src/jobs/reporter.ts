@@ -48,7 +48,7 @@ export class JobReporter {
     }
     if (force || now - this.lastSave >= SAVE_EVERY_MS) {
       this.lastSave = now;
-      saveProgress(this.catalog, this.jobId, { ...update });
+      saveProgress(this.catalog, this.jobId, { ...update, failures: this.failureCount });
     }
   }
 

@@ -18,6 +18,8 @@ export const SCAN_JOB = 'scan';
 
 export const scanParamsSchema = z.object({
   rootId: z.number().int(),
+  /** The root's label when the job was made, for people reading the job list. */
+  root: z.string().optional(),
   /** A folder inside the root to scan instead of the whole root. */
   path: z.string().default(''),
   /** Skip hashing and metadata (inventory only): for a quick look, and for the benchmark. */
@@ -37,7 +39,7 @@ export function planScan(catalog: Catalog, root: RootRow, requestedPath = ''): S
   const scope = normalizeRelPath(requestedPath);
   assertRootMounted(catalog, root);
   resolveInsideRoot(root.path, scope);
-  return { rootId: root.id, path: scope, contentless: false };
+  return { rootId: root.id, root: root.label, path: scope, contentless: false };
 }
 
 export function findActiveScan(catalog: Catalog, rootId: number) {
