@@ -164,8 +164,10 @@ export class EventFeed {
           error: event.error,
           finishedAt: event.at,
         }));
-        // The stored row is the truth (times, final progress): read it once more.
-        this.refetchJobList();
+        // The stored row is the truth (times, final progress): read it once more. A list fetch
+        // already under way may have left the server before the job ended; its answer would
+        // put the job back to "running", so it is cancelled and fetched anew.
+        this.refetchJobList({ restart: true });
         if (event.kind === 'scan') {
           void this.queryClient.invalidateQueries({ queryKey: queryKeys.roots });
           void this.queryClient.invalidateQueries({ queryKey: queryKeys.browse });
@@ -181,10 +183,10 @@ export class EventFeed {
     this.pendingFailures.clear();
   }
 
-  private refetchJobList(): void {
+  private refetchJobList(options: { restart?: boolean } = {}): void {
     void this.queryClient.invalidateQueries(
       { queryKey: queryKeys.jobList, exact: true },
-      { cancelRefetch: false },
+      { cancelRefetch: options.restart ?? false },
     );
   }
 
