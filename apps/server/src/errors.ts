@@ -15,7 +15,22 @@
  *   ├── ConflictError         409  exit 5   a label already taken, a job already running
  *   ├── RootOfflineError      409  exit 6   the root's folder is missing or its drive unplugged
  *   ├── TooManyRequestsError  429  exit 7   login attempts over the limit
- *   └── SchemaTooNewError     500  exit 8   the catalog was written by a newer version
+ *   ├── SchemaTooNewError     500  exit 8   the catalog was written by a newer version
+ *   ├── CancelledError        409  exit 10  an operation stopped by its abort signal
+ *   └── StorageError          502  exit 9   a destination (S3, folder) failed; one-line reason
+ *       ├── TransientStorageError     503   worth retrying: 5xx, SlowDown, timeout, reset
+ *       │   └── VerificationFailedError   the stored copy does not match what was sent
+ *       ├── PermanentStorageError     502   retrying cannot help
+ *       │   ├── BucketNotFoundError          "the bucket X does not exist"
+ *       │   ├── AccessDeniedError            "access denied: the key lacks s3:PutObject on X"
+ *       │   ├── WrongRegionError             the bucket lives in another region
+ *       │   ├── BadCredentialsError          unknown, wrong, expired or missing keys
+ *       │   ├── DestinationFullError    507  the folder destination's disk is full
+ *       │   ├── ObjectNotFoundError     404  no object at that key
+ *       │   ├── ObjectNotReadableError  409  a cold object not (yet) restored
+ *       │   └── InvalidKeyError         400  a key that would leave the destination
+ *       ├── SourceChangedError        409   the local file changed while it was sent
+ *       └── SourceUnreadableError     409   the local file cannot be read (permissions, I/O)
  */
 export abstract class AppError extends Error {
   abstract readonly code: string;
@@ -81,6 +96,101 @@ export class SchemaTooNewError extends AppError {
   readonly code = 'schema_too_new';
   readonly httpStatus = 500;
   readonly exitCode = 8;
+}
+
+/** An operation stopped because its AbortSignal fired (pause, cancel, shutdown). */
+export class CancelledError extends AppError {
+  readonly code = 'cancelled';
+  readonly httpStatus = 409;
+  readonly exitCode = 10;
+}
+
+/**
+ * A destination failed. `message` is one line meant for the user ("the bucket X does not
+ * exist"); `details` may name the bucket, key, S3 error code and HTTP status, never secrets.
+ */
+export class StorageError extends AppError {
+  readonly code: string = 'storage_error';
+  readonly httpStatus: number = 502;
+  readonly exitCode = 9;
+}
+
+/** Worth retrying with backoff: 5xx, SlowDown/throttling, timeouts, dropped connections. */
+export class TransientStorageError extends StorageError {
+  override readonly code: string = 'storage_transient';
+  override readonly httpStatus: number = 503;
+}
+
+/** The stored copy's size or checksum differs from what was sent: send it again. */
+export class VerificationFailedError extends TransientStorageError {
+  override readonly code = 'verification_failed';
+}
+
+/** Retrying cannot help: configuration, permission or state must change first. */
+export class PermanentStorageError extends StorageError {
+  override readonly code: string = 'storage_permanent';
+}
+
+export class BucketNotFoundError extends PermanentStorageError {
+  override readonly code = 'bucket_not_found';
+}
+
+export class AccessDeniedError extends PermanentStorageError {
+  override readonly code = 'access_denied';
+}
+
+/** `details.region` is where the bucket lives, as S3 said. */
+export class WrongRegionError extends PermanentStorageError {
+  override readonly code = 'wrong_region';
+}
+
+export class BadCredentialsError extends PermanentStorageError {
+  override readonly code = 'bad_credentials';
+}
+
+export class DestinationFullError extends PermanentStorageError {
+  override readonly code = 'destination_full';
+  override readonly httpStatus = 507;
+}
+
+export class ObjectNotFoundError extends PermanentStorageError {
+  override readonly code = 'object_not_found';
+  override readonly httpStatus = 404;
+}
+
+/**
+ * A GLACIER / DEEP_ARCHIVE object that is not restored (or whose restore is still running).
+ * `restore` is what HeadObject said, so the caller can tell "request a restore" from "wait".
+ */
+export class ObjectNotReadableError extends PermanentStorageError {
+  override readonly code = 'object_not_readable';
+  override readonly httpStatus = 409;
+
+  constructor(
+    message: string,
+    readonly restore: 'none' | 'in-progress',
+    details?: Record<string, unknown>,
+  ) {
+    super(message, details);
+  }
+}
+
+/** An object key that is empty, absolute or climbs out of the destination with `..`. */
+export class InvalidKeyError extends PermanentStorageError {
+  override readonly code = 'invalid_key';
+  override readonly httpStatus = 400;
+}
+
+/** The local file's size or content changed while it was being sent; nothing was stored. */
+export class SourceChangedError extends StorageError {
+  override readonly code = 'source_changed';
+  override readonly httpStatus = 409;
+}
+
+/** The local file cannot be opened or read (permission denied, I/O error). */
+export class SourceUnreadableError extends StorageError {
+  override readonly code = 'source_unreadable';
+  override readonly httpStatus = 409;
 }
 
 export const INTERNAL_ERROR_EXIT_CODE = 1;

@@ -1,0 +1,32 @@
+/** Key rules shared by every destination: relative, `/`-separated, never climbing out. */
+import { InvalidKeyError } from '../errors.js';
+
+/** Throws InvalidKeyError unless `key` is a clean relative key ("a/b.jpg", not "../b", "/b", "a//b"). */
+export function assertValidKey(key: string): void {
+  const reason = keyProblem(key);
+  if (reason) throw new InvalidKeyError(`invalid object key "${key}": ${reason}`, { key });
+}
+
+function keyProblem(key: string): string | undefined {
+  if (key.length === 0) return 'empty';
+  if (key.includes('\0')) return 'contains a NUL character';
+  if (key.startsWith('/')) return 'starts with /';
+  if (Buffer.byteLength(key) > 1024) return 'longer than 1,024 bytes';
+  for (const segment of key.split('/')) {
+    if (segment === '' || segment === '.' || segment === '..') {
+      return 'has an empty, "." or ".." path segment';
+    }
+  }
+  return undefined;
+}
+
+/** Joins a destination prefix and a key or key prefix with exactly one `/`. */
+export function joinKey(prefix: string, key: string): string {
+  if (!prefix) return key;
+  return key ? `${prefix}/${key}` : `${prefix}/`;
+}
+
+/** "photos/" and "/photos/" → "photos"; "" stays "". */
+export function normalizePrefix(prefix: string): string {
+  return prefix.replace(/^\/+|\/+$/g, '');
+}
