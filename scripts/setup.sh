@@ -18,13 +18,19 @@ if (( node_major < need_node_major )); then
   exit 1
 fi
 
-# System tools: ffmpeg/ffprobe for video, perl for exiftool, Chromium for the browser tests.
+# System tools: ffmpeg/ffprobe for video, perl for exiftool, libheif's tools for HEIC (sharp's
+# libvips cannot decode HEVC), DejaVu fonts for the contact sheets' labels, Chromium for the
+# browser tests, python3-venv for the test S3 server (moto).
 packages=()
 command -v ffprobe >/dev/null || packages+=(ffmpeg)
 command -v perl >/dev/null || packages+=(perl)
 command -v openssl >/dev/null || packages+=(openssl)
+command -v heif-convert >/dev/null || packages+=(libheif-examples)
+command -v heif-thumbnailer >/dev/null || packages+=(heif-thumbnailer)
+[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || packages+=(fonts-dejavu-core)
 if (( want_test )); then
   command -v chromium >/dev/null || packages+=(chromium)
+  python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 fi
 if (( ${#packages[@]} > 0 )); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
@@ -51,4 +57,8 @@ pnpm install --frozen-lockfile
 
 say "building server and web UI"
 pnpm build
+if (( want_test )); then
+  say "test S3 server (moto, in .venv-moto)"
+  bash scripts/moto.sh
+fi
 say "ready: 'pnpm start' serves http://localhost:${GLACIER_PORT:-8377} (data in ${GLACIER_DATA_DIR:-./data})"

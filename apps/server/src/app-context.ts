@@ -4,7 +4,10 @@ import { openCatalog } from './catalog/db.js';
 import { EventBus } from './events.js';
 import { JobRunner, type RunnerOptions } from './jobs/runner.js';
 import { endExiftool } from './media/exif.js';
+import { ARCHIVE_JOB, archiveJobHandler } from './archive/archive-job.js';
 import { SCAN_JOB, scanJobHandler } from './scan/scan.js';
+import { SUMMARISE_JOB, summariseJobHandler } from './sheets/summarise.js';
+import { shutdownThumbnailers } from './media/thumbnail.js';
 
 /** Everything the HTTP layer and the CLI share: config, catalog, events and the job runner. */
 export interface AppContext {
@@ -27,6 +30,11 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
         concurrency: config.scanConcurrency,
         dataDir: config.dataDir,
       }),
+      [SUMMARISE_JOB]: summariseJobHandler(catalog, config.dataDir),
+      [ARCHIVE_JOB]: archiveJobHandler(catalog, {
+        fileConcurrency: config.archiveFileConcurrency,
+        dataDir: config.dataDir,
+      }),
     },
     runnerOptions,
   );
@@ -37,6 +45,7 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
     runner,
     async close() {
       await runner.stop();
+      await shutdownThumbnailers();
       await endExiftool();
       catalog.close();
     },

@@ -17,6 +17,7 @@ const fileConfigSchema = z
     ignore: z.array(z.string()).optional(),
     scanConcurrency: z.number().int().min(1).max(64).optional(),
     loginRateLimit: z.number().int().min(1).optional(),
+    archiveFileConcurrency: z.number().int().min(1).max(16).optional(),
   })
   .strict();
 
@@ -33,6 +34,8 @@ export interface AppConfig {
   /** Extra ignore patterns (picomatch globs on paths relative to a root). */
   ignore: string[];
   scanConcurrency: number;
+  /** Files uploaded at once by an archive job (each sends up to 3 parts at once). */
+  archiveFileConcurrency: number;
   /** Login attempts allowed per address per 15 minutes. */
   loginRateLimit: number;
   adminPassword: string | undefined;
@@ -56,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       file.scanConcurrency ??
       Math.max(1, Math.min(cpus().length, 4)),
     loginRateLimit: parsePositiveInt(env.GLACIER_LOGIN_RATE_LIMIT) ?? file.loginRateLimit ?? 10,
+    archiveFileConcurrency:
+      parsePositiveInt(env.GLACIER_ARCHIVE_CONCURRENCY) ?? file.archiveFileConcurrency ?? 2,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     webDir: env.GLACIER_WEB_DIR,
     logLevel: env.GLACIER_LOG_LEVEL ?? 'info',

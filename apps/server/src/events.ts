@@ -19,6 +19,11 @@ export type JobEvent =
       bytesDone: number;
       bytesTotal: number | null;
       current?: string;
+      /** Transfers: bytes a second over the last few seconds, and the time left at that pace. */
+      bytesPerSecond?: number;
+      etaSeconds?: number | null;
+      /** Transfers: the items under way, each with its own progress. */
+      active?: { item: string; bytesDone: number; bytes: number }[];
     }
   | { type: 'item.failed'; jobId: number; kind: string; at: number; item: string; reason: string }
   | {

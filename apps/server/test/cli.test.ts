@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, runCli } from './helpers/cli.js';
+import { sample } from './fixtures/samples.js';
 import { writeTree } from './helpers/context.js';
 
 let dir: string;
@@ -72,6 +73,28 @@ describe('glacier CLI', () => {
 
     const jobs = runCli(dataDir, ['jobs', '--json']);
     expect(JSON.parse(jobs.stdout)[0]).toMatchObject({ kind: 'scan', state: 'done' });
+  });
+
+  it('summarises a folder into contact sheets and lists them', () => {
+    copyFileSync(sample('jpeg/mei_Apple_iPhone_4.jpg'), path.join(mediaDir, 'Trip/iphone.jpg'));
+    expect(runCli(dataDir, ['scan', 'photos/Trip']).code).toBe(0);
+    const summarised = runCli(dataDir, ['summarise', path.join(mediaDir, 'Trip'), '--json']);
+    expect(summarised.code).toBe(0);
+    const lines = jsonLines(summarised.stdout);
+    expect(lines[lines.length - 1]).toMatchObject({
+      kind: 'summarise',
+      state: 'done',
+      summary: { tiles: 1, sheetsWritten: 1 },
+    });
+    const sheets = JSON.parse(runCli(dataDir, ['sheets', 'photos/Trip', '--json']).stdout);
+    expect(sheets).toMatchObject({
+      root: 'photos',
+      folder: 'Trip',
+      sheets: [{ page: 1, pages: 1, tiles: 1 }],
+    });
+    expect(existsSync(sheets.sheets[0].image)).toBe(true);
+    const human = runCli(dataDir, ['ls', 'photos/Trip']);
+    expect(human.stdout).toMatch(/iphone\.jpg\tphoto\t[\d.]+ KB\tsummarised/);
   });
 
   it('keeps the catalog of an unplugged root browsable and refuses to scan it', () => {

@@ -120,6 +120,131 @@ export const jobFailureList = z.object({
 });
 export const startScanBody = z.object({ root: z.string().min(1), path: z.string().default('') });
 
+export const startSummariseBody = z.object({
+  root: z.string().min(1),
+  path: z.string().default(''),
+  recursive: z.boolean().default(false),
+});
+export const sheetView = z.object({
+  id: z.number(),
+  page: z.number(),
+  pages: z.number(),
+  tileCount: z.number(),
+  width: z.number(),
+  height: z.number(),
+  bytes: z.number(),
+  createdAt: z.number(),
+  imageUrl: z.string(),
+  indexUrl: z.string(),
+});
+export const sheetList = z.object({
+  root: z.string(),
+  folder: z.string(),
+  sheets: z.array(sheetView),
+});
+const rect = z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() });
+/** The JSON index beside each sheet image: every tile's rectangle and the file it shows. */
+export const sheetIndex = z.object({
+  version: z.literal(1),
+  root: z.string(),
+  folder: z.string(),
+  page: z.number(),
+  pages: z.number(),
+  width: z.number(),
+  height: z.number(),
+  tiles: z.array(
+    rect.extend({
+      position: z.number(),
+      /** Where the picture lies inside the cell (the rest is its label). */
+      image: rect,
+      fileId: z.number(),
+      root: z.string(),
+      path: z.string(),
+      name: z.string(),
+      sha256: z.string(),
+      kind: z.string(),
+      capturedAt: z.string().nullable(),
+      durationS: z.number().nullable(),
+      problem: z.string().nullable(),
+    }),
+  ),
+});
+
+export const destinationView = z.object({
+  id: z.number(),
+  name: z.string(),
+  kind: z.enum(['s3', 'folder']),
+  url: z.string(),
+  storageClass: z.string().nullable(),
+  region: z.string().nullable(),
+  endpoint: z.string().nullable(),
+  createdAt: z.number(),
+});
+export const destinationList = z.object({ destinations: z.array(destinationView) });
+export const addDestinationBody = z.object({
+  name: z.string().min(1),
+  url: z.string().min(1),
+  storageClass: z.string().optional(),
+  region: z.string().optional(),
+  endpoint: z.string().optional(),
+});
+export const probeResult = z.object({
+  ok: z.boolean(),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), message: z.string() })),
+});
+export const archiveBody = z.object({
+  destination: z.string().min(1),
+  root: z.string().min(1),
+  path: z.string().default(''),
+});
+export const archiveQuote = z.object({
+  currency: z.string(),
+  pricesAsOf: z.string(),
+  region: z.string(),
+  estimated: z.boolean(),
+  storageClass: z.string(),
+  files: z.number(),
+  bytes: z.number(),
+  billedBytes: z.number(),
+  storagePerMonth: z.number(),
+  putRequests: z.number(),
+  requestsCost: z.number(),
+  minimumDays: z.number(),
+  minimumStorageCharge: z.number(),
+  firstCost: z.number(),
+});
+export const archivePlanView = z.object({
+  destination: z.string(),
+  root: z.string(),
+  path: z.string(),
+  files: z.number(),
+  bytes: z.number(),
+  alreadyArchived: z.number(),
+  unread: z.number(),
+  /** The first files of the plan (a plan may hold millions). */
+  sample: z.array(z.object({ path: z.string(), key: z.string(), size: z.number() })),
+  quote: archiveQuote.nullable(),
+});
+export const reconcileReport = z.object({
+  destination: z.string(),
+  objects: z.number(),
+  confirmed: z.number(),
+  adopted: z.array(z.string()),
+  unmatched: z.array(z.string()),
+  lost: z.array(z.string()),
+});
+
+export type DestinationView = z.infer<typeof destinationView>;
+export type ArchivePlanView = z.infer<typeof archivePlanView>;
+export type ArchiveQuote = z.infer<typeof archiveQuote>;
+export type ReconcileReport = z.infer<typeof reconcileReport>;
+export type AddDestinationBody = z.input<typeof addDestinationBody>;
+export type ArchiveBody = z.input<typeof archiveBody>;
+export type ProbeResult = z.infer<typeof probeResult>;
+export type SheetView = z.infer<typeof sheetView>;
+export type SheetList = z.infer<typeof sheetList>;
+export type SheetIndex = z.infer<typeof sheetIndex>;
+export type StartSummariseBody = z.input<typeof startSummariseBody>;
 export type Health = z.infer<typeof health>;
 export type JobList = z.infer<typeof jobList>;
 export type JobFailureList = z.infer<typeof jobFailureList>;

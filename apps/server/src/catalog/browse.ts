@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Catalog } from './catalog.js';
 import { fileEvents, files, type FileKind } from './schema.js';
 import { contentIsStale, escapeLike, inFolderTree } from './sql.js';
+import { isSummarised, summarisedFileIds } from '../sheets/store.js';
+import { archivedIn, isArchived } from '../archive/copies.js';
 import { NotFoundError } from '../errors.js';
 import { normalizeRelPath } from '../roots/paths.js';
 import { isRootOnline, type RootRow } from '../roots/roots.js';
@@ -25,7 +27,7 @@ export type FilterTag = (typeof FILTER_TAGS)[number];
 
 export interface FileTags {
   summarised: boolean;
-  /** Destinations holding a verified copy (filled in by archiving, issue 4). */
+  /** Destinations holding a verified copy of the file's current content. */
   archived: string[];
   /** The file on disk differs from what the catalog recorded (size, mtime or inode). */
   modified: boolean;
@@ -118,12 +120,28 @@ export function browseFolder(catalog: Catalog, root: RootRow, query: BrowseQuery
     .offset((page - 1) * pageSize)
     .all();
   const online = isRootOnline(root.path);
+  const summarised = summarisedFileIds(
+    catalog,
+    rows.map((r) => r.id),
+  );
+  const archived = archivedIn(
+    catalog,
+    rows.flatMap((r) => (r.sha256 ? [r.sha256] : [])),
+  );
   return {
     root: root.label,
     path: dir,
     online,
     folders,
-    files: rows.map((row) => toFileView(row, root, online)),
+    files: rows.map((row) =>
+      toFileView(
+        row,
+        root,
+        online,
+        summarised.has(row.id),
+        (row.sha256 && archived.get(row.sha256)) || [],
+      ),
+    ),
     total,
     page,
     pageSize,
@@ -170,14 +188,26 @@ export function fileDetails(catalog: Catalog, root: RootRow, row: FileRow): File
     return other ?? null;
   };
   return {
-    ...toFileView(row, root, isRootOnline(root.path)),
+    ...toFileView(
+      row,
+      root,
+      isRootOnline(root.path),
+      summarisedFileIds(catalog, [row.id]).has(row.id),
+      row.sha256 ? (archivedIn(catalog, [row.sha256]).get(row.sha256) ?? []) : [],
+    ),
     history,
     movedTo: link(row.movedToId),
     movedFrom: link(row.movedFromId),
   };
 }
 
-export function toFileView(row: FileRow, root: RootRow, online: boolean): FileView {
+export function toFileView(
+  row: FileRow,
+  root: RootRow,
+  online: boolean,
+  summarised: boolean,
+  archived: string[],
+): FileView {
   return {
     id: row.id,
     root: root.label,
@@ -203,8 +233,8 @@ export function toFileView(row: FileRow, root: RootRow, online: boolean): FileVi
     firstSeenAt: row.firstSeenAt,
     missingSince: row.missingSince,
     tags: {
-      summarised: false,
-      archived: [],
+      summarised,
+      archived,
       modified: online && row.state === 'present' && isModifiedOnDisk(root.path, row),
       missing: row.state === 'missing',
       moved: row.state === 'moved',
@@ -247,12 +277,13 @@ function fileFilter(rootId: number, dir: string, query: BrowseQuery): SQL {
       conditions.push(isNotNull(files.problem));
       break;
     case 'summarised':
+      conditions.push(eq(files.state, 'present'), isSummarised);
+      break;
     case 'archived':
-      // Nothing is summarised or archived before issues 3 and 4 land.
-      conditions.push(sql`0`);
+      conditions.push(isArchived);
       break;
     case 'not-archived':
-      conditions.push(eq(files.state, 'present'));
+      conditions.push(eq(files.state, 'present'), sql`not ${isArchived}`);
       break;
   }
   return and(...conditions)!;

@@ -144,3 +144,126 @@ export const jobFailures = sqliteTable(
   },
   (t) => [index('job_failures_job').on(t.jobId)],
 );
+
+/**
+ * Thumbnails, keyed by the content they show: two files with the same bytes share one, and a
+ * moved file keeps its own. The image is `<data dir>/thumbs/<first 2 hex>/<sha256>.webp`; a
+ * row with a `reason` and no image stands for a placeholder (the file could not be decoded).
+ */
+export const thumbnails = sqliteTable('thumbnails', {
+  sha256: text('sha256').primaryKey(),
+  kind: text('kind').$type<'image' | 'strip' | 'placeholder'>().notNull(),
+  width: integer('width'),
+  height: integer('height'),
+  durationS: real('duration_s'),
+  frames: integer('frames'),
+  reason: text('reason'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** One page of a folder's contact sheet; the image and its JSON index live in the data dir. */
+export const sheets = sqliteTable(
+  'sheets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rootId: integer('root_id')
+      .notNull()
+      .references(() => roots.id),
+    folder: text('folder').notNull(),
+    page: integer('page').notNull(),
+    pages: integer('pages').notNull(),
+    tileCount: integer('tile_count').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    /** Paths relative to the data dir. */
+    imagePath: text('image_path').notNull(),
+    indexPath: text('index_path').notNull(),
+    bytes: integer('bytes').notNull(),
+    /** Hash of what the page shows (tiles, order, labels): same signature, no need to redraw. */
+    signature: text('signature').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('sheets_root_folder_page').on(t.rootId, t.folder, t.page)],
+);
+
+/** Which file (at which content) each tile of a sheet shows, and where. */
+export const sheetTiles = sqliteTable(
+  'sheet_tiles',
+  {
+    sheetId: integer('sheet_id')
+      .notNull()
+      .references(() => sheets.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    fileId: integer('file_id')
+      .notNull()
+      .references(() => files.id),
+    sha256: text('sha256').notNull(),
+    x: integer('x').notNull(),
+    y: integer('y').notNull(),
+    w: integer('w').notNull(),
+    h: integer('h').notNull(),
+  },
+  (t) => [
+    uniqueIndex('sheet_tiles_sheet_position').on(t.sheetId, t.position),
+    index('sheet_tiles_file').on(t.fileId),
+  ],
+);
+
+/**
+ * Where copies go: an S3 bucket (with a prefix, region, storage class) or a folder on the NAS
+ * or a USB drive. `config` holds the kind's settings; never credentials in clear.
+ */
+export const destinations = sqliteTable('destinations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  kind: text('kind').$type<'s3' | 'folder'>().notNull(),
+  config: text('config', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  /** Access keys entered in the app, encrypted with the key file outside the database. */
+  secret: text('secret'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/**
+ * A verified copy of some content in a destination: recorded only after the remote size and
+ * checksum matched the local SHA-256. Keyed by content, so a moved file is still archived.
+ */
+export const copies = sqliteTable(
+  'copies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    destinationId: integer('destination_id')
+      .notNull()
+      .references(() => destinations.id),
+    key: text('key').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    storageClass: text('storage_class').notNull(),
+    etag: text('etag'),
+    /** The file it was made from (the content may since be elsewhere too). */
+    fileId: integer('file_id').references(() => files.id),
+    verifiedAt: integer('verified_at').notNull(),
+    /** Set by a reconcile that found the object gone: loud in the UI, not archived any more. */
+    lostAt: integer('lost_at'),
+  },
+  (t) => [
+    uniqueIndex('copies_destination_key').on(t.destinationId, t.key),
+    index('copies_sha256').on(t.sha256, t.destinationId),
+  ],
+);
+
+/** Multipart uploads under way: enough to resume one after a crash without resending parts. */
+export const uploads = sqliteTable(
+  'uploads',
+  {
+    destinationId: integer('destination_id')
+      .notNull()
+      .references(() => destinations.id),
+    key: text('key').notNull(),
+    sha256: text('sha256').notNull(),
+    /** The storage layer's MultipartState, as JSON. */
+    state: text('state', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    jobId: integer('job_id'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('uploads_destination_key').on(t.destinationId, t.key)],
+);

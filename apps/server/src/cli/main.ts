@@ -4,10 +4,12 @@ import { createAppContext, type AppContext } from '../app-context.js';
 import { loadConfig } from '../config.js';
 import { VERSION } from '../version.js';
 import { adminCommands } from './commands/admin.js';
+import { archiveCommands } from './commands/archive.js';
 import { browseCommands } from './commands/browse.js';
 import { jobCommands } from './commands/jobs.js';
 import { rootCommands } from './commands/roots.js';
 import { scanCommand } from './commands/scan.js';
+import { sheetCommands } from './commands/sheets.js';
 import { createOutput, exitWithError, type Output } from './output.js';
 
 /**
@@ -53,6 +55,8 @@ const program = new Command('glacier')
 
 rootCommands(program);
 scanCommand(program);
+sheetCommands(program);
+archiveCommands(program);
 browseCommands(program);
 jobCommands(program);
 adminCommands(program);

@@ -13,7 +13,9 @@ import { VERSION } from '../version.js';
 import { registerErrorHandler } from './errors.js';
 import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { archiveRoutes } from './routes/archive.js';
 import { jobRoutes } from './routes/jobs.js';
+import { sheetRoutes } from './routes/sheets.js';
 import { registerSecurity } from './security.js';
 import { registerStaticUi } from './static-ui.js';
 import { registerEventSocket } from './websocket.js';
@@ -47,6 +49,8 @@ export async function buildApp(
   await app.register(authRoutes(ctx));
   await app.register(catalogRoutes(ctx));
   await app.register(jobRoutes(ctx));
+  await app.register(sheetRoutes(ctx));
+  await app.register(archiveRoutes(ctx));
   await app.register(async (scoped) => registerEventSocket(scoped, ctx));
   await registerStaticUi(app, ctx.config.webDir);
   return app;

@@ -9,6 +9,9 @@ export interface ProgressUpdate {
   bytesDone: number;
   bytesTotal: number | null;
   current?: string;
+  bytesPerSecond?: number;
+  etaSeconds?: number | null;
+  active?: { item: string; bytesDone: number; bytes: number }[];
 }
 
 const EMIT_EVERY_MS = 250;

@@ -227,3 +227,89 @@ function extensionMismatch(tags: Tags, absPath: string): string | null {
   if (named === undefined || named === actual) return null;
   return `content is ${tags.FileType ?? 'unknown'}, not what the .${ext} extension says`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Embedded images and orientation, for thumbnails
+
+/** exiftool's names for the images a camera embeds, most useful first. */
+export const EMBEDDED_IMAGE_TAGS = [
+  'PreviewImage',
+  'JpgFromRaw',
+  'OtherImage',
+  'ThumbnailImage',
+  'PreviewTIFF',
+  'ThumbnailTIFF',
+] as const;
+
+export type EmbeddedImageTag = (typeof EMBEDDED_IMAGE_TAGS)[number];
+
+export type ImageFacts =
+  | {
+      ok: true;
+      /** Stored size, before the orientation is applied. */
+      width: number | null;
+      height: number | null;
+      /** EXIF orientation 1..8; for CRW, which has none, derived from its Rotation in degrees. */
+      orientation: number | null;
+      /**
+       * The HEIF container rotates or mirrors the image itself (irot/imir): decoders apply
+       * that, so an EXIF orientation must not be applied on top of it.
+       */
+      containerTransform: boolean;
+      /** Embedded images present in the file, in EMBEDDED_IMAGE_TAGS order, with their sizes. */
+      embedded: { tag: EmbeddedImageTag; bytes: number }[];
+    }
+  | { ok: false; reason: string };
+
+export async function readImageFacts(absPath: string): Promise<ImageFacts> {
+  let tags: Tags;
+  try {
+    tags = await exiftool().read(path.resolve(absPath));
+  } catch (error) {
+    return { ok: false, reason: describeReadError(error) };
+  }
+  if (!tags.FileType) return { ok: false, reason: unidentifiedReason(tags.errors ?? []) };
+  const record = tags as Record<string, unknown>;
+  const rotation = record.Rotation;
+  return {
+    ok: true,
+    width: positiveInteger(tags.ImageWidth),
+    height: positiveInteger(tags.ImageHeight),
+    orientation: orientation(tags.Orientation) ?? orientationFromDegrees(rotation),
+    containerTransform: typeof rotation === 'string' && !/normal/i.test(rotation),
+    embedded: EMBEDDED_IMAGE_TAGS.flatMap((tag) => {
+      const bytes = binaryLength(record[tag]);
+      return bytes > 0 ? [{ tag, bytes }] : [];
+    }),
+  };
+}
+
+/**
+ * The bytes of one embedded image, or null when it is missing or unreadable. Through a
+ * buffer, not a file: exiftool's -w would recreate a temp folder removed after a timeout.
+ */
+export async function extractEmbeddedImage(
+  absPath: string,
+  tag: EmbeddedImageTag,
+): Promise<Buffer | null> {
+  try {
+    const data = await exiftool().extractBinaryTagToBuffer(tag, path.resolve(absPath));
+    return data.length > 0 ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** exiftool-vendored reads "(Binary data 1234 bytes, …)" as a BinaryField. */
+function binaryLength(value: unknown): number {
+  if (typeof value !== 'object' || value === null || !('bytes' in value)) return 0;
+  const bytes = value.bytes;
+  return typeof bytes === 'number' && Number.isFinite(bytes) ? bytes : 0;
+}
+
+const ORIENTATION_BY_DEGREES: Record<number, number> = { 0: 1, 90: 6, 180: 3, 270: 8 };
+
+/** CRW (CIFF) keeps its orientation as a Rotation in clockwise degrees. */
+function orientationFromDegrees(value: unknown): number | null {
+  return typeof value === 'number' ? (ORIENTATION_BY_DEGREES[value] ?? null) : null;
+}

@@ -6,6 +6,7 @@ import { contentIsStale, inFolderTree } from '../catalog/sql.js';
 import { describeFsError } from '../errors.js';
 import { readMediaInfo, type MediaInfo } from '../media/info.js';
 import { kindFromContent } from './classify.js';
+import { forEachLimited } from '../util/concurrency.js';
 import type { Hasher, HashResult } from './hasher.js';
 
 /**
@@ -242,21 +243,4 @@ function metadataColumns(info: MediaInfo) {
     gpsLat: info.gpsLat,
     gpsLon: info.gpsLon,
   };
-}
-
-/** Runs `work` on every item with at most `limit` at once; stops taking new items when aborted. */
-async function forEachLimited<T>(
-  items: T[],
-  limit: number,
-  signal: AbortSignal,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (!signal.aborted && next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

@@ -1,5 +1,4 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { fileEvents, files } from '../catalog/schema.js';
@@ -7,6 +6,7 @@ import { describeFsError } from '../errors.js';
 import { joinRel } from '../roots/paths.js';
 import { kindFromName } from './classify.js';
 import { isJunkName, type IgnoreMatcher } from './ignore.js';
+import { Lister, type FolderListing } from './lister.js';
 
 /**
  * Phase one of a scan: walk the tree and bring the catalog's list of files in line with it,
@@ -24,6 +24,8 @@ export interface InventoryOptions {
   isIgnored: IgnoreMatcher;
   /** Absolute paths never to descend into (the app's own data dir, if it sits in a root). */
   excludedPaths: Set<string>;
+  /** Worker threads listing folders. */
+  threads: number;
   signal: AbortSignal;
   onProgress(counts: InventoryCounts, current: string): void;
   onFailure(item: string, reason: string): void;
@@ -91,81 +93,54 @@ export async function runInventory(
   const visited = new Set<string>();
   /** Folders we could not list or chose not to enter: their catalog rows are left alone. */
   const untouchable: string[] = [];
-  const stack = [options.scope];
-  let lastYield = Date.now();
-
-  while (stack.length > 0) {
-    if (options.signal.aborted) break;
-    const dir = stack.pop()!;
-    const absDir = path.join(options.rootPath, dir);
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(absDir, { withFileTypes: true });
-    } catch (error) {
-      counts.failedFolders += 1;
-      untouchable.push(dir);
-      options.onFailure(
-        dir === '' ? '(root folder)' : `${dir}/`,
-        `cannot read folder: ${describeFsError(error)}`,
-      );
-      continue;
-    }
-    visited.add(dir);
-    counts.folders += 1;
-    const listed: Listed[] = [];
-    for (const entry of entries) {
-      const relPath = joinRel(dir, entry.name);
-      if (isJunkName(entry.name) || options.isIgnored(relPath)) continue;
-      if (entry.name.includes('\uFFFD')) {
-        // Node decodes names as UTF-8 and replaces what is not; such a file could not be
-        // opened again by this name, nor stored as an S3 key. Report it, catalog the rest.
-        counts.skipped += 1;
-        options.onFailure(relPath, 'name is not valid UTF-8: rename the file to catalog it');
+  const queue = [options.scope];
+  const inFlight = new Map<string, Promise<{ dir: string; listing: FolderListing }>>();
+  const lister = new Lister(options.threads);
+  let lastProgress = Date.now();
+  try {
+    while (queue.length > 0 || inFlight.size > 0) {
+      // Keep every listing thread busy: a round trip to a worker costs about what listing a
+      // folder of a hundred files does, so several folders wait for each thread.
+      while (!options.signal.aborted && queue.length > 0 && inFlight.size < options.threads * 8) {
+        const dir = queue.pop()!;
+        const absDir = path.join(options.rootPath, dir);
+        inFlight.set(
+          dir,
+          lister.list(absDir).then((listing) => ({ dir, listing })),
+        );
+      }
+      if (inFlight.size === 0) break;
+      const { dir, listing } = await Promise.race(inFlight.values());
+      inFlight.delete(dir);
+      if (options.signal.aborted) continue;
+      if (!listing.ok) {
+        counts.failedFolders += 1;
+        untouchable.push(dir);
+        options.onFailure(
+          dir === '' ? '(root folder)' : `${dir}/`,
+          `cannot read folder: ${describeFsError({ code: listing.code, message: listing.message })}`,
+        );
         continue;
       }
-      const absPath = path.join(absDir, entry.name);
-      if (entry.isDirectory()) {
-        if (options.excludedPaths.has(absPath)) {
-          untouchable.push(relPath);
-          continue;
-        }
-        stack.push(relPath);
-      } else if (entry.isFile()) {
-        try {
-          const stat = lstatSync(absPath);
-          listed.push({
-            name: entry.name,
-            size: stat.size,
-            mtimeMs: Math.floor(stat.mtimeMs),
-            inode: stat.ino,
-          });
-          counts.files += 1;
-          counts.bytes += stat.size;
-        } catch (error) {
-          counts.skipped += 1;
-          options.onFailure(relPath, describeFsError(error));
-        }
-      } else {
-        // Symbolic links are never followed (no loops, no escaping the root); devices,
-        // sockets and pipes are not media.
-        counts.skipped += 1;
+      visited.add(dir);
+      counts.folders += 1;
+      const listed = acceptEntries(dir, listing, options, counts, queue, untouchable);
+      reconcileFolder(
+        dir,
+        listed,
+        selectFolder.all({ rootId: options.rootId, dir }) as CatalogEntry[],
+        writer,
+        counts,
+      );
+      writer.flushIfDue();
+      const now = Date.now();
+      if (now - lastProgress > 100) {
+        lastProgress = now;
+        options.onProgress(counts, dir);
       }
     }
-    reconcileFolder(
-      dir,
-      listed,
-      selectFolder.all({ rootId: options.rootId, dir }) as CatalogEntry[],
-      writer,
-      counts,
-    );
-    writer.flushIfDue();
-    const now = Date.now();
-    if (now - lastYield > 50) {
-      lastYield = now;
-      options.onProgress(counts, dir);
-      // Let the server answer requests between folders.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  } finally {
+    await lister.close();
   }
   if (!options.signal.aborted) {
     markVanishedFolders(catalog, options, visited, untouchable, writer, counts);
@@ -173,6 +148,54 @@ export async function runInventory(
   writer.flush();
   options.onProgress(counts, '');
   return counts;
+}
+
+/** Filters one listing (junk, ignore patterns, bad names), queues its subfolders, counts. */
+function acceptEntries(
+  dir: string,
+  listing: Extract<FolderListing, { ok: true }>,
+  options: InventoryOptions,
+  counts: InventoryCounts,
+  queue: string[],
+  untouchable: string[],
+): Listed[] {
+  const wanted = (name: string): boolean => {
+    const relPath = joinRel(dir, name);
+    if (isJunkName(name) || options.isIgnored(relPath)) return false;
+    if (name.includes('\uFFFD')) {
+      // Node decodes names as UTF-8 and replaces what is not; such a file could not be
+      // opened again by this name, nor stored as an S3 key. Report it, catalog the rest.
+      counts.skipped += 1;
+      options.onFailure(relPath, 'name is not valid UTF-8: rename the file to catalog it');
+      return false;
+    }
+    return true;
+  };
+  for (const name of listing.dirs) {
+    if (!wanted(name)) continue;
+    const relPath = joinRel(dir, name);
+    if (options.excludedPaths.has(path.join(options.rootPath, relPath))) untouchable.push(relPath);
+    else queue.push(relPath);
+  }
+  for (const name of listing.others) {
+    // Symbolic links are never followed (no loops, no escaping the root); devices, sockets
+    // and pipes are not media.
+    if (wanted(name)) counts.skipped += 1;
+  }
+  for (const [name, code] of listing.errors) {
+    if (!wanted(name)) continue;
+    counts.skipped += 1;
+    options.onFailure(joinRel(dir, name), describeFsError({ code }));
+  }
+  const listed: Listed[] = [];
+  listing.names.forEach((name, i) => {
+    if (!wanted(name)) return;
+    const size = listing.sizes[i]!;
+    listed.push({ name, size, mtimeMs: listing.mtimes[i]!, inode: listing.inodes[i]! });
+    counts.files += 1;
+    counts.bytes += size;
+  });
+  return listed;
 }
 
 function reconcileFolder(

@@ -66,6 +66,7 @@ async function runScan(
     scope: params.path,
     isIgnored: ignoreMatcher([...settings.ignore, ...root.ignore]),
     excludedPaths: new Set([path.resolve(settings.dataDir)]),
+    threads: settings.concurrency,
     signal,
     onProgress: (c, current) =>
       report.progress({

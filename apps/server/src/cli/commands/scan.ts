@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import type { AppContext } from '../../app-context.js';
 import { listRoots } from '../../roots/roots.js';
 import { planScan, SCAN_JOB } from '../../scan/scan.js';
 import { getRoot } from '../../roots/roots.js';
 import { withContext } from '../main.js';
-import type { Output } from '../output.js';
 import { resolveCatalogPath } from '../resolve.js';
+import { runJobHere } from '../run-job.js';
 import type { JobRow } from '../../jobs/store.js';
 
 export function scanCommand(program: Command): void {
@@ -24,37 +23,13 @@ export function scanCommand(program: Command): void {
               .map((r) => ({ root: getRoot(ctx.catalog, r.label), relPath: '' }));
         let failed = false;
         for (const { root, relPath } of targets) {
-          const job = await runScanHere(ctx, out, planScan(ctx.catalog, root, relPath));
+          const job = await runJobHere(ctx, out, SCAN_JOB, planScan(ctx.catalog, root, relPath));
           out.result(job, () => describeScan(job));
           if (job.state !== 'done') failed = true;
         }
         return failed ? 1 : 0;
       }),
     );
-}
-
-/** Runs the scan in this process, printing its events; Ctrl-C pauses it (resume: glacier jobs resume). */
-async function runScanHere(
-  ctx: AppContext,
-  out: Output,
-  params: Record<string, unknown>,
-): Promise<JobRow> {
-  const unsubscribe = ctx.bus.subscribe((event) => out.event(event));
-  let jobId: number | undefined;
-  const watchStart = ctx.bus.subscribe((event) => {
-    if (event.type === 'job.queued') jobId = event.jobId;
-  });
-  const onInterrupt = () => {
-    if (jobId !== undefined) ctx.runner.pause(jobId);
-  };
-  process.once('SIGINT', onInterrupt);
-  try {
-    return await ctx.runner.runNow(SCAN_JOB, params);
-  } finally {
-    process.off('SIGINT', onInterrupt);
-    watchStart();
-    unsubscribe();
-  }
 }
 
 function describeScan(job: JobRow): string {

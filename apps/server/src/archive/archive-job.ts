@@ -1,0 +1,257 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Catalog } from '../catalog/catalog.js';
+import { AppError } from '../errors.js';
+import type { JobContext, JobHandler } from '../jobs/runner.js';
+import { findActiveJob } from '../jobs/store.js';
+import { getRootById, isRootOnline, type RootRow } from '../roots/roots.js';
+import type { Destination } from '../storage/destination.js';
+import { forEachLimited } from '../util/concurrency.js';
+import { forgetUpload, recordCopy, savedUpload, saveUpload } from './copies.js';
+import {
+  destinationClass,
+  getDestinationById,
+  openFor,
+  type DestinationRow,
+} from './destinations.js';
+import { planArchive, type ArchiveItem } from './plan.js';
+import { RateMeter } from './rate.js';
+import { uploadFolderSheets } from './sheets-upload.js';
+import { RootOfflineError } from '../errors.js';
+
+export const ARCHIVE_JOB = 'archive';
+
+export const archiveParamsSchema = z.object({
+  destinationId: z.number().int(),
+  destination: z.string().optional(),
+  rootId: z.number().int(),
+  root: z.string().optional(),
+  path: z.string().default(''),
+});
+export type ArchiveParams = z.infer<typeof archiveParamsSchema>;
+
+export interface ArchiveSettings {
+  /** Files sent at once (each may send several parts at once). */
+  fileConcurrency: number;
+  dataDir: string;
+}
+
+export function findActiveArchive(catalog: Catalog, destinationId: number, rootId: number) {
+  return findActiveJob(
+    catalog,
+    ARCHIVE_JOB,
+    (p) => p.destinationId === destinationId && p.rootId === rootId,
+  );
+}
+
+export function archiveJobHandler(catalog: Catalog, settings: ArchiveSettings): JobHandler {
+  return async (ctx) =>
+    runArchive(catalog, settings, archiveParamsSchema.parse(ctx.job.params), ctx);
+}
+
+interface Totals {
+  files: number;
+  bytes: number;
+  filesDone: number;
+  bytesDone: number;
+  sent: number;
+  failed: number;
+}
+
+async function runArchive(
+  catalog: Catalog,
+  settings: ArchiveSettings,
+  params: ArchiveParams,
+  ctx: JobContext,
+): Promise<Record<string, unknown>> {
+  const root = getRootById(catalog, params.rootId);
+  if (!isRootOnline(root.path)) {
+    throw new RootOfflineError(
+      `The root "${root.label}" is offline (${root.path}): plug it in to archive it`,
+    );
+  }
+  const row = getDestinationById(catalog, params.destinationId);
+  // Planned again at every start: what a previous run finished is skipped, what it left
+  // half-sent resumes from its saved parts.
+  const plan = planArchive(catalog, row, root, params.path);
+  for (const unread of plan.unread)
+    ctx.report.failed(
+      unread,
+      'not read by a scan yet (or changed since): scan, then archive again',
+    );
+  const destination = openFor(row);
+  try {
+    const totals: Totals = {
+      files: plan.items.length,
+      bytes: plan.bytes,
+      filesDone: 0,
+      bytesDone: 0,
+      sent: 0,
+      failed: 0,
+    };
+    const tracker = new ProgressTracker(ctx, totals);
+    await forEachLimited(plan.items, settings.fileConcurrency, ctx.signal, async (item) => {
+      const ok = await archiveOne(catalog, destination, row, root, item, ctx, tracker);
+      totals.filesDone += 1;
+      if (!ok) totals.failed += 1;
+      tracker.finish(item);
+    });
+    tracker.flush();
+    const sheets = ctx.signal.aborted
+      ? null
+      : await uploadFolderSheets(
+          catalog,
+          destination,
+          row,
+          root,
+          params.path,
+          settings.dataDir,
+          ctx,
+        );
+    return {
+      destination: row.name,
+      root: root.label,
+      path: params.path,
+      files: totals.files,
+      bytes: totals.bytes,
+      archived: totals.filesDone - totals.failed,
+      bytesSent: totals.sent,
+      alreadyArchived: plan.alreadyArchived,
+      unread: plan.unread.length,
+      failedFiles: totals.failed,
+      sheets: sheets?.uploaded ?? 0,
+    };
+  } finally {
+    destination.close();
+  }
+}
+
+/**
+ * Sends one file and records the copy once the storage layer has verified it (size, SHA-256
+ * metadata and native checksum against the catalog's hash). Returns false when it failed
+ * (reported with its reason); throws only when the job was stopped.
+ */
+async function archiveOne(
+  catalog: Catalog,
+  destination: Destination,
+  row: DestinationRow,
+  root: RootRow,
+  item: ArchiveItem,
+  ctx: JobContext,
+  tracker: ProgressTracker,
+): Promise<boolean> {
+  const absPath = path.join(root.path, item.relPath);
+  const resume = savedUpload(catalog, row.id, item.key);
+  try {
+    assertUnchangedSinceScan(absPath, item);
+    const result = await destination.put(
+      item.key,
+      { path: absPath, size: item.size, sha256: item.sha256, mtimeMs: item.mtimeMs },
+      {
+        signal: ctx.signal,
+        ...(resume && resume.sha256 === item.sha256 && resume.size === item.size ? { resume } : {}),
+        onProgress: (bytes) => tracker.update(item, bytes),
+        onPartDone: (state) => saveUpload(catalog, row.id, ctx.job.id, state),
+      },
+    );
+    tracker.sent(result.bytesSent);
+    recordCopy(catalog, {
+      destinationId: row.id,
+      key: item.key,
+      sha256: item.sha256,
+      size: item.size,
+      storageClass: destinationClass(row),
+      etag: result.etag ?? null,
+      fileId: item.fileId,
+    });
+    return true;
+  } catch (error) {
+    if (ctx.signal.aborted) {
+      // A pause or a shutdown keeps the parts sent so far for the resume; a cancel drops them.
+      if (ctx.signal.reason === 'cancel') await discardUpload(catalog, destination, row, item.key);
+      throw error;
+    }
+    ctx.report.failed(
+      item.relPath,
+      error instanceof AppError ? error.message : `unexpected error: ${String(error)}`,
+    );
+    return false;
+  }
+}
+
+async function discardUpload(
+  catalog: Catalog,
+  destination: Destination,
+  row: DestinationRow,
+  key: string,
+): Promise<void> {
+  const saved = savedUpload(catalog, row.id, key);
+  if (saved) await destination.abortMultipart(key, saved.uploadId).catch(() => undefined);
+  forgetUpload(catalog, row.id, key);
+}
+
+/** A file edited since the scan is not sent: its hash would not be its content's. */
+function assertUnchangedSinceScan(absPath: string, item: ArchiveItem): void {
+  const stat = statSync(absPath);
+  if (stat.size !== item.size || Math.floor(stat.mtimeMs) !== item.mtimeMs) {
+    throw new SourceChangedSinceScan();
+  }
+}
+
+class SourceChangedSinceScan extends AppError {
+  readonly code = 'source_changed';
+  readonly httpStatus = 409;
+  readonly exitCode = 5;
+  constructor() {
+    super('changed since the last scan: not archived; scan again and it goes next time');
+  }
+}
+
+/** Per-file and overall bytes, speed and time left, for the upload tracker. */
+class ProgressTracker {
+  private readonly active = new Map<string, { bytesDone: number; bytes: number }>();
+  private readonly meter = new RateMeter();
+  private finishedBytes = 0;
+
+  constructor(
+    private readonly ctx: JobContext,
+    private readonly totals: Totals,
+  ) {}
+
+  update(item: ArchiveItem, bytes: number): void {
+    this.active.set(item.relPath, { bytesDone: bytes, bytes: item.size });
+    this.emit();
+  }
+
+  sent(bytes: number): void {
+    this.totals.sent += bytes;
+  }
+
+  finish(item: ArchiveItem): void {
+    this.active.delete(item.relPath);
+    this.finishedBytes += item.size;
+    this.emit();
+  }
+
+  flush(): void {
+    this.ctx.report.flush();
+  }
+
+  private emit(): void {
+    const inFlight = [...this.active.values()].reduce((n, a) => n + a.bytesDone, 0);
+    const bytesDone = this.finishedBytes + inFlight;
+    this.totals.bytesDone = bytesDone;
+    this.meter.update(bytesDone);
+    this.ctx.report.progress({
+      phase: 'uploading',
+      filesDone: this.totals.filesDone,
+      filesTotal: this.totals.files,
+      bytesDone,
+      bytesTotal: this.totals.bytes,
+      bytesPerSecond: Math.round(this.meter.bytesPerSecond()),
+      etaSeconds: this.meter.etaSeconds(this.totals.bytes - bytesDone),
+      active: [...this.active.entries()].map(([item, a]) => ({ item, ...a })),
+    });
+  }
+}

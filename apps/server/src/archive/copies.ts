@@ -1,0 +1,141 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Catalog } from '../catalog/catalog.js';
+import { copies, destinations, files, uploads } from '../catalog/schema.js';
+import type { MultipartState } from '../storage/destination.js';
+
+export type CopyRow = typeof copies.$inferSelect;
+
+/** Records a verified copy and forgets the upload that made it, in one transaction. */
+export function recordCopy(
+  catalog: Catalog,
+  copy: Omit<CopyRow, 'id' | 'lostAt' | 'verifiedAt'>,
+): void {
+  const verifiedAt = Date.now();
+  catalog.write((tx) => {
+    tx.insert(copies)
+      .values({ ...copy, verifiedAt })
+      .onConflictDoUpdate({
+        target: [copies.destinationId, copies.key],
+        set: {
+          sha256: copy.sha256,
+          size: copy.size,
+          storageClass: copy.storageClass,
+          etag: copy.etag,
+          fileId: copy.fileId,
+          verifiedAt,
+          lostAt: null,
+        },
+      })
+      .run();
+    tx.delete(uploads)
+      .where(and(eq(uploads.destinationId, copy.destinationId), eq(uploads.key, copy.key)))
+      .run();
+  });
+}
+
+/** Does this destination hold a live copy of this content, under any key? */
+export function hasCopy(catalog: Catalog, destinationId: number, sha256: string): boolean {
+  return (
+    catalog.db
+      .select({ id: copies.id })
+      .from(copies)
+      .where(
+        and(
+          eq(copies.destinationId, destinationId),
+          eq(copies.sha256, sha256),
+          isNull(copies.lostAt),
+        ),
+      )
+      .limit(1)
+      .get() !== undefined
+  );
+}
+
+/** For each content hash, the names of the destinations holding a live copy. */
+export function archivedIn(catalog: Catalog, sha256s: string[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  if (sha256s.length === 0) return map;
+  const rows = catalog.db
+    .selectDistinct({ sha256: copies.sha256, name: destinations.name })
+    .from(copies)
+    .innerJoin(destinations, eq(destinations.id, copies.destinationId))
+    .where(and(inArray(copies.sha256, [...new Set(sha256s)]), isNull(copies.lostAt)))
+    .all();
+  for (const row of rows) map.set(row.sha256, [...(map.get(row.sha256) ?? []), row.name].sort());
+  return map;
+}
+
+/** SQL condition: the file's content has a live copy somewhere (the `archived` filter). */
+export const isArchived = sql`exists (select 1 from ${copies} where ${copies.sha256} = ${files.sha256} and ${copies.lostAt} is null)`;
+
+export function savedUpload(
+  catalog: Catalog,
+  destinationId: number,
+  key: string,
+): MultipartState | undefined {
+  const row = catalog.db
+    .select()
+    .from(uploads)
+    .where(and(eq(uploads.destinationId, destinationId), eq(uploads.key, key)))
+    .get();
+  return row ? (row.state as unknown as MultipartState) : undefined;
+}
+
+export function saveUpload(
+  catalog: Catalog,
+  destinationId: number,
+  jobId: number,
+  state: MultipartState,
+): void {
+  const now = Date.now();
+  const value = state as unknown as Record<string, unknown>;
+  catalog.write((tx) =>
+    tx
+      .insert(uploads)
+      .values({
+        destinationId,
+        key: state.key,
+        sha256: state.sha256,
+        state: value,
+        jobId,
+        updatedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: [uploads.destinationId, uploads.key],
+        set: { sha256: state.sha256, state: value, jobId, updatedAt: now },
+      })
+      .run(),
+  );
+}
+
+export function forgetUpload(catalog: Catalog, destinationId: number, key: string): void {
+  catalog.write((tx) =>
+    tx
+      .delete(uploads)
+      .where(and(eq(uploads.destinationId, destinationId), eq(uploads.key, key)))
+      .run(),
+  );
+}
+
+export function knownUploadIds(catalog: Catalog, destinationId: number): Set<string> {
+  return new Set(
+    catalog.db
+      .select({ state: uploads.state })
+      .from(uploads)
+      .where(eq(uploads.destinationId, destinationId))
+      .all()
+      .map((r) => String((r.state as { uploadId?: string }).uploadId)),
+  );
+}
+
+export function copiesIn(catalog: Catalog, destinationId: number): CopyRow[] {
+  return catalog.db.select().from(copies).where(eq(copies.destinationId, destinationId)).all();
+}
+
+export function markLost(catalog: Catalog, ids: number[]): void {
+  if (ids.length === 0) return;
+  const now = Date.now();
+  catalog.write((tx) =>
+    tx.update(copies).set({ lostAt: now }).where(inArray(copies.id, ids)).run(),
+  );
+}

@@ -1,0 +1,193 @@
+import type { Command } from 'commander';
+import { ARCHIVE_JOB } from '../../archive/archive-job.js';
+import {
+  addDestination,
+  checkDestination,
+  describeDestination,
+  getDestination,
+  listDestinations,
+} from '../../archive/destinations.js';
+import { planArchive } from '../../archive/plan.js';
+import { toPlanView } from '../../archive/plan-view.js';
+import { cleanupDestination, reconcileDestination } from '../../archive/reconcile.js';
+import { archiveParams } from '../../archive/start.js';
+import type { ArchivePlanView } from '../../api/schemas.js';
+import type { JobRow } from '../../jobs/store.js';
+import { withContext } from '../main.js';
+import { formatBytes } from '../output.js';
+import { resolveCatalogPath } from '../resolve.js';
+import { runJobHere } from '../run-job.js';
+
+export function archiveCommands(program: Command): void {
+  const dest = program
+    .command('dest')
+    .description('destinations: S3 buckets and folders copies go to');
+
+  dest
+    .command('add <name> <url>')
+    .description('add a destination: s3://BUCKET/PREFIX or an absolute folder path')
+    .option(
+      '--class <class>',
+      'S3 storage class: DEEP_ARCHIVE (default), GLACIER, GLACIER_IR, STANDARD_IA, STANDARD',
+    )
+    .option('--region <region>', 'the bucket region (default: AWS_REGION, or us-east-1)')
+    .option('--endpoint-url <url>', 'an S3-compatible endpoint')
+    .option('--json', 'machine-readable output')
+    .action(
+      withContext(
+        (
+          ctx,
+          out,
+          name: string,
+          url: string,
+          options: { class?: string; region?: string; endpointUrl?: string },
+        ) => {
+          const row = addDestination(ctx.catalog, {
+            name,
+            url,
+            ...(options.class ? { storageClass: options.class } : {}),
+            ...(options.region ? { region: options.region } : {}),
+            ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+          });
+          const view = describeDestination(row);
+          out.result(
+            view,
+            () =>
+              `added destination "${view.name}": ${view.url}${view.storageClass ? ` (${view.storageClass})` : ''}; check it with: glacier dest test ${view.name}`,
+          );
+        },
+      ),
+    );
+
+  dest
+    .command('list')
+    .description('destinations and where they point')
+    .option('--json', 'machine-readable output')
+    .action(
+      withContext((ctx, out) => {
+        const all = listDestinations(ctx.catalog).map(describeDestination);
+        out.result(all, () =>
+          all.length === 0
+            ? 'no destinations yet: glacier dest add NAME s3://BUCKET/PREFIX (or a folder path)'
+            : all
+                .map(
+                  (d) =>
+                    `${d.name}\t${d.kind}\t${d.url}\t${d.storageClass ?? ''}\t${d.region ?? ''}`,
+                )
+                .join('\n'),
+        );
+      }),
+    );
+
+  dest
+    .command('test <name>')
+    .description('list, put, read back and delete a probe object; say what is missing')
+    .option('--json', 'machine-readable output')
+    .action(
+      withContext(async (ctx, out, name: string) => {
+        const result = await checkDestination(getDestination(ctx.catalog, name));
+        out.result(result, () =>
+          result.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}\t${c.message}`).join('\n'),
+        );
+        return result.ok ? 0 : 1;
+      }),
+    );
+
+  program
+    .command('archive <place>')
+    .description('copy a folder (and everything below it) to a destination, verified')
+    .requiredOption('--to <destination>', 'destination name')
+    .option('--dry-run', 'show what would be sent and what it costs; send nothing')
+    .option('--json', 'machine-readable output: the plan, or one event per line then the job')
+    .action(
+      withContext(async (ctx, out, place: string, options: { to: string; dryRun?: boolean }) => {
+        const { root, relPath } = resolveCatalogPath(ctx.catalog, place);
+        const destination = getDestination(ctx.catalog, options.to);
+        if (options.dryRun) {
+          const plan = toPlanView(planArchive(ctx.catalog, destination, root, relPath));
+          out.result(plan, () => describePlan(plan));
+          return 0;
+        }
+        const job = await runJobHere(
+          ctx,
+          out,
+          ARCHIVE_JOB,
+          archiveParams(destination, root, relPath),
+        );
+        out.result(job, () => describeArchive(job));
+        return job.state === 'done' &&
+          Number((job.summary as { failedFiles?: number } | null)?.failedFiles ?? 0) === 0
+          ? 0
+          : 1;
+      }),
+    );
+
+  program
+    .command('reconcile <destination>')
+    .description("compare a destination's objects with the catalog; flag copies that are gone")
+    .option('--json', 'machine-readable output')
+    .action(
+      withContext(async (ctx, out, name: string) => {
+        const report = await reconcileDestination(ctx.catalog, getDestination(ctx.catalog, name));
+        out.result(report, () =>
+          [
+            `${report.destination}: ${report.objects} objects, ${report.confirmed} as the catalog knows them`,
+            ...report.adopted.map(
+              (k) => `  adopted (matched a local file by size and SHA-256): ${k}`,
+            ),
+            ...report.unmatched.map((k) => `  not matched to any local file: ${k}`),
+            ...report.lost.map(
+              (k) => `  MISSING: the catalog counted on ${k}, the destination does not have it`,
+            ),
+          ].join('\n'),
+        );
+        return report.lost.length > 0 ? 1 : 0;
+      }),
+    );
+
+  program
+    .command('cleanup <destination>')
+    .description('abort abandoned multipart uploads (they are billed until aborted)')
+    .option('--json', 'machine-readable output')
+    .action(
+      withContext(async (ctx, out, name: string) => {
+        const result = await cleanupDestination(ctx.catalog, getDestination(ctx.catalog, name));
+        out.result(
+          result,
+          () =>
+            `${result.aborted.length} abandoned uploads aborted${result.aborted.map((k) => `\n  ${k}`).join('')}`,
+        );
+      }),
+    );
+}
+
+function describePlan(plan: ArchivePlanView): string {
+  const q = plan.quote;
+  return [
+    `archive ${plan.root}/${plan.path} to ${plan.destination}: ${plan.files} files, ${formatBytes(plan.bytes)} to send`,
+    `  ${plan.alreadyArchived} already there${plan.unread ? `, ${plan.unread} not scanned yet (skipped)` : ''}`,
+    ...(q
+      ? [
+          `  ${q.storageClass} in ${q.region}${q.estimated ? ' (estimated from us-east-1 prices)' : ''}, prices of ${q.pricesAsOf}:`,
+          `  storage ${q.currency} ${q.storagePerMonth.toFixed(4)}/month; ${q.putRequests} requests ${q.currency} ${q.requestsCost.toFixed(4)};`,
+          `  minimum ${q.minimumDays} days of storage: ${q.currency} ${q.minimumStorageCharge.toFixed(4)} even if deleted sooner`,
+        ]
+      : []),
+    ...plan.sample.slice(0, 20).map((i) => `  ${i.key}\t${formatBytes(i.size)}`),
+    plan.files > 20 ? `  … and ${plan.files - 20} more` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+function describeArchive(job: JobRow): string {
+  const s = (job.summary ?? {}) as Record<string, number | string>;
+  if (job.state === 'failed') return `archive failed: ${job.error}`;
+  if (job.state !== 'done')
+    return `archive ${job.state} (job ${job.id}); resume with: glacier jobs resume ${job.id}`;
+  return (
+    `archived ${s.root}${s.path ? `/${s.path}` : ''} to ${s.destination}: ${s.archived} of ${s.files} files verified ` +
+    `(${formatBytes(Number(s.bytesSent))} sent), ${s.alreadyArchived} already there, ${s.sheets} sheet files` +
+    `${Number(s.failedFiles) > 0 ? `; ${s.failedFiles} FAILED (glacier jobs failures ${job.id})` : ''}`
+  );
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+
+/** The price sheet (prices.json): what S3 charges, by region, as of a date. */
+export interface RetrievalPrice {
+  perGb: number;
+  per1000: number;
+}
+
+export interface RegionPrices {
+  storagePerGbMonth: Record<string, number>;
+  putPer1000: Record<string, number>;
+  retrieval: Record<string, Partial<Record<'Expedited' | 'Standard' | 'Bulk', RetrievalPrice>>>;
+  transferOutPerGb: number;
+  transferOutFreeGbPerMonth: number;
+}
+
+export interface PriceSheet {
+  asOf: string;
+  currency: string;
+  regions: Record<string, RegionPrices>;
+  rules: {
+    minimumDays: Record<string, number>;
+    minimumBillableBytes: Record<string, number>;
+    overheadBytesAtClassRate: Record<string, number>;
+    overheadBytesAtStandardRate: Record<string, number>;
+  };
+}
+
+export const PRICE_SHEET: PriceSheet = JSON.parse(
+  readFileSync(new URL('./prices.json', import.meta.url), 'utf8'),
+) as PriceSheet;
+
+/** The prices of a region; a region the sheet lacks is quoted with us-east-1's, and says so. */
+export function pricesFor(region: string): {
+  region: string;
+  prices: RegionPrices;
+  estimated: boolean;
+} {
+  const exact = PRICE_SHEET.regions[region];
+  if (exact) return { region, prices: exact, estimated: false };
+  return { region: 'us-east-1', prices: PRICE_SHEET.regions['us-east-1']!, estimated: true };
+}
