@@ -34,6 +34,7 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
       [ARCHIVE_JOB]: archiveJobHandler(catalog, {
         fileConcurrency: config.archiveFileConcurrency,
         dataDir: config.dataDir,
+        uploadBytesPerSecond: config.uploadBytesPerSecond,
       }),
     },
     runnerOptions,

@@ -18,6 +18,7 @@ const fileConfigSchema = z
     scanConcurrency: z.number().int().min(1).max(64).optional(),
     loginRateLimit: z.number().int().min(1).optional(),
     archiveFileConcurrency: z.number().int().min(1).max(16).optional(),
+    uploadLimitKiBps: z.number().int().min(1).optional(),
   })
   .strict();
 
@@ -34,6 +35,8 @@ export interface AppConfig {
   /** Extra ignore patterns (picomatch globs on paths relative to a root). */
   ignore: string[];
   scanConcurrency: number;
+  /** Upload bandwidth limit for all archive jobs together, in bytes a second; null: none. */
+  uploadBytesPerSecond: number | null;
   /** Files uploaded at once by an archive job (each sends up to 3 parts at once). */
   archiveFileConcurrency: number;
   /** Login attempts allowed per address per 15 minutes. */
@@ -59,6 +62,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       file.scanConcurrency ??
       Math.max(1, Math.min(cpus().length, 4)),
     loginRateLimit: parsePositiveInt(env.GLACIER_LOGIN_RATE_LIMIT) ?? file.loginRateLimit ?? 10,
+    uploadBytesPerSecond: kibToBytes(
+      parsePositiveInt(env.GLACIER_UPLOAD_LIMIT_KIBPS) ?? file.uploadLimitKiBps,
+    ),
     archiveFileConcurrency:
       parsePositiveInt(env.GLACIER_ARCHIVE_CONCURRENCY) ?? file.archiveFileConcurrency ?? 2,
     adminPassword: env.ADMIN_PASSWORD || undefined,
@@ -98,6 +104,10 @@ function parsePositiveInt(value: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 1)
     throw new UserInputError(`Expected a positive whole number, not "${value}"`);
   return n;
+}
+
+function kibToBytes(kib: number | undefined): number | null {
+  return kib === undefined ? null : kib * 1024;
 }
 
 function splitList(value: string | undefined): string[] {

@@ -7,6 +7,7 @@ import type { JobContext, JobHandler } from '../jobs/runner.js';
 import { findActiveJob } from '../jobs/store.js';
 import { getRootById, isRootOnline, type RootRow } from '../roots/roots.js';
 import type { Destination } from '../storage/destination.js';
+import { Throttle } from '../storage/throttle.js';
 import { forEachLimited } from '../util/concurrency.js';
 import { forgetUpload, recordCopy, savedUpload, saveUpload } from './copies.js';
 import {
@@ -35,6 +36,8 @@ export interface ArchiveSettings {
   /** Files sent at once (each may send several parts at once). */
   fileConcurrency: number;
   dataDir: string;
+  /** Upload bandwidth limit shared by every archive job, bytes a second; null for none. */
+  uploadBytesPerSecond: number | null;
 }
 
 export function findActiveArchive(catalog: Catalog, destinationId: number, rootId: number) {
@@ -46,9 +49,17 @@ export function findActiveArchive(catalog: Catalog, destinationId: number, rootI
 }
 
 export function archiveJobHandler(catalog: Catalog, settings: ArchiveSettings): JobHandler {
+  const limit = settings.uploadBytesPerSecond;
+  const throttle = limit ? new Throttle(limit) : null;
   return async (ctx) =>
-    runArchive(catalog, settings, archiveParamsSchema.parse(ctx.job.params), ctx);
+    runArchive(catalog, settings, archiveParamsSchema.parse(ctx.job.params), {
+      ...ctx,
+      throttle: throttle ? (bytes: number) => throttle.take(bytes, ctx.signal) : undefined,
+    });
 }
+
+/** A job's context plus the process-wide upload bandwidth limit. */
+type ArchiveContext = JobContext & { throttle: ((bytes: number) => Promise<void>) | undefined };
 
 interface Totals {
   files: number;
@@ -63,7 +74,7 @@ async function runArchive(
   catalog: Catalog,
   settings: ArchiveSettings,
   params: ArchiveParams,
-  ctx: JobContext,
+  ctx: ArchiveContext,
 ): Promise<Record<string, unknown>> {
   const root = getRootById(catalog, params.rootId);
   if (!isRootOnline(root.path)) {
@@ -138,7 +149,7 @@ async function archiveOne(
   row: DestinationRow,
   root: RootRow,
   item: ArchiveItem,
-  ctx: JobContext,
+  ctx: ArchiveContext,
   tracker: ProgressTracker,
 ): Promise<boolean> {
   const absPath = path.join(root.path, item.relPath);
@@ -153,6 +164,7 @@ async function archiveOne(
         ...(resume && resume.sha256 === item.sha256 && resume.size === item.size ? { resume } : {}),
         onProgress: (bytes) => tracker.update(item, bytes),
         onPartDone: (state) => saveUpload(catalog, row.id, ctx.job.id, state),
+        ...(ctx.throttle ? { throttle: ctx.throttle } : {}),
       },
     );
     tracker.sent(result.bytesSent);

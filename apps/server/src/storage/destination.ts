@@ -78,6 +78,11 @@ export interface PutOptions {
    * paused or interrupted job can resume it; a cleanup action aborts the abandoned ones.
    */
   abortOnCancel?: boolean;
+  /**
+   * Waits until this many more bytes may go out (an upload bandwidth limit, see throttle.ts);
+   * network destinations call it before each slice they send.
+   */
+  throttle?: (bytes: number) => Promise<void>;
 }
 
 export interface Checksum {

@@ -132,10 +132,14 @@ export class MultipartUpload {
       Key: target.objectKey,
       UploadId: this.state.uploadId,
       PartNumber: n,
-      Body: bodyOf(data, (sent) => {
-        this.sending.set(n, sent);
-        this.reportProgress();
-      }),
+      Body: bodyOf(
+        data,
+        (sent) => {
+          this.sending.set(n, sent);
+          this.reportProgress();
+        },
+        this.options.throttle,
+      ),
       ContentLength: data.length,
       ChecksumAlgorithm: 'SHA256',
       ChecksumSHA256: digest.toString('base64'),

@@ -85,12 +85,17 @@ export async function send<T>(
  * Streams a part buffer in 256 KiB slices so the caller sees bytes leave as the socket takes
  * them (the HTTP layer pulls with backpressure) rather than only when the part is done.
  */
-export function bodyOf(data: Buffer, onSent: (bytes: number) => void): Readable {
+export function bodyOf(
+  data: Buffer,
+  onSent: (bytes: number) => void,
+  throttle?: (bytes: number) => Promise<void>,
+): Readable {
   const slice = 256 * 1024;
   return Readable.from(
-    (function* () {
+    (async function* () {
       for (let offset = 0; offset < data.length; offset += slice) {
         const chunk = data.subarray(offset, offset + slice);
+        if (throttle) await throttle(chunk.length);
         yield chunk;
         onSent(offset + chunk.length);
       }

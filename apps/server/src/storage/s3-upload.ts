@@ -61,7 +61,7 @@ async function putSingle(
   if (digest.toString('hex') !== source.sha256.toLowerCase()) throw contentChanged(source);
   const command = new PutObjectCommand({
     ...objectFields(target, source, options),
-    Body: bodyOf(data, (sent) => options.onProgress?.(sent)),
+    Body: bodyOf(data, (sent) => options.onProgress?.(sent), options.throttle),
     ContentLength: data.length,
     ChecksumSHA256: digest.toString('base64'),
   });
