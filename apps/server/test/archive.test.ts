@@ -250,3 +250,94 @@ describe('archiving', () => {
     expect((await cleanupDestination(env.ctx.catalog, s3)).aborted).toEqual([]);
   });
 });
+
+describe('archiving over HTTP', () => {
+  it('adds and tests destinations, quotes, and runs an archive job to the end', async () => {
+    const { buildApp } = await import('../src/http/app.js');
+    const { createSession, setupAdminPassword, isSetupRequired } =
+      await import('../src/auth/auth.js');
+    const app = await buildApp(env.ctx);
+    try {
+      if (isSetupRequired(env.ctx.catalog))
+        await setupAdminPassword(env.ctx.catalog, 'archive password');
+      const cookie = `glacier_session=${createSession(env.ctx.catalog).token}`;
+      const post = (url: string, payload: object) =>
+        app.inject({ method: 'POST', url, payload, headers: { cookie } });
+
+      const added = await post('/api/destinations', {
+        name: 'second',
+        url: 's3://archive/second',
+        storageClass: 'GLACIER_IR',
+        endpoint: moto.endpoint,
+        region: 'us-east-1',
+      });
+      expect(added.statusCode).toBe(201);
+      expect(added.json()).toMatchObject({
+        name: 'second',
+        kind: 's3',
+        url: 's3://archive/second',
+        storageClass: 'GLACIER_IR',
+      });
+      expect(JSON.stringify(added.json())).not.toMatch(/secret|test/i);
+      const dup = await post('/api/destinations', { name: 'second', url: '/tmp' });
+      expect(dup.statusCode).toBe(409);
+      const probe = await post('/api/destinations/second/test', {});
+      expect(probe.json()).toMatchObject({ ok: true });
+      expect(probe.json().checks.map((c: { name: string }) => c.name)).toEqual([
+        'list',
+        'put',
+        'head',
+        'get',
+        'delete',
+      ]);
+
+      const plan = await post('/api/archives/plan', {
+        destination: 'second',
+        root: 'photos',
+        path: 'Trip',
+      });
+      expect(plan.statusCode).toBe(200);
+      expect(plan.json()).toMatchObject({
+        files: 5,
+        quote: { storageClass: 'GLACIER_IR', minimumDays: 90 },
+      });
+
+      env.ctx.runner.start();
+      const started = await post('/api/archives', {
+        destination: 'second',
+        root: 'photos',
+        path: 'Trip',
+      });
+      expect(started.statusCode).toBe(202);
+      const again = await post('/api/archives', {
+        destination: 'second',
+        root: 'photos',
+        path: 'Trip',
+      });
+      expect(again.statusCode).toBe(409);
+      const id = started.json().id as number;
+      for (let i = 0; i < 400; i++) {
+        const job = (await app.inject({ url: `/api/jobs/${id}`, headers: { cookie } })).json();
+        if (job.state === 'done') break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(
+        (await app.inject({ url: `/api/jobs/${id}`, headers: { cookie } })).json(),
+      ).toMatchObject({
+        state: 'done',
+        summary: { files: 5, archived: 5 },
+      });
+      expect(tagsOf('Trip')['renamed.jpg']).toContain('second');
+      const list = await app.inject({ url: '/api/destinations', headers: { cookie } });
+      expect(list.json().destinations.map((d: { name: string }) => d.name)).toEqual([
+        'ireland',
+        'second',
+        'usb',
+        'wrong',
+      ]);
+      expect((await app.inject({ url: '/api/destinations' })).statusCode).toBe(401);
+    } finally {
+      await app.close();
+    }
+  });
+});
