@@ -1,4 +1,5 @@
 import type { AppConfig } from './config.js';
+import { SecretBox } from './auth/secrets.js';
 import { Catalog } from './catalog/catalog.js';
 import { openCatalog } from './catalog/db.js';
 import { EventBus } from './events.js';
@@ -15,12 +16,15 @@ export interface AppContext {
   catalog: Catalog;
   bus: EventBus;
   runner: JobRunner;
+  /** Seals the secrets users enter (S3 keys) with a key kept outside the catalog. */
+  secrets: SecretBox;
   close(): Promise<void>;
 }
 
 export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions = {}): AppContext {
   const catalog = new Catalog(openCatalog(config.dataDir));
   const bus = new EventBus();
+  const secrets = SecretBox.open(config.dataDir);
   const runner = new JobRunner(
     catalog,
     bus,
@@ -35,6 +39,7 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
         fileConcurrency: config.archiveFileConcurrency,
         dataDir: config.dataDir,
         uploadBytesPerSecond: config.uploadBytesPerSecond,
+        secrets,
       }),
     },
     runnerOptions,
@@ -44,6 +49,7 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
     catalog,
     bus,
     runner,
+    secrets,
     async close() {
       await runner.stop();
       await shutdownThumbnailers();

@@ -180,6 +180,55 @@ describe('glacier dest and archive --dry-run', () => {
   });
 });
 
+describe('keys entered with a destination', () => {
+  it('are stored encrypted, never shown, and used without any AWS environment', () => {
+    const dataDir = path.join(dir, 'data-keys');
+    const noAws = {
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    };
+    const added = runCli(
+      dataDir,
+      [
+        'dest',
+        'add',
+        'keyed',
+        's3://archive/keyed',
+        '--endpoint-url',
+        moto.endpoint,
+        '--access-key-id',
+        'test',
+        '--secret-stdin',
+        '--json',
+      ],
+      { input: `${MOTO_CREDENTIALS.secretAccessKey}\n`, env: noAws },
+    );
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ name: 'keyed', credentials: 'entered' });
+    expect(added.stdout).not.toContain('secretAccessKey');
+    const db = new Database(path.join(dataDir, 'catalog.sqlite'), { readonly: true });
+    const stored = db.prepare("select secret from destinations where name = 'keyed'").get() as {
+      secret: string;
+    };
+    db.close();
+    expect(stored.secret).toMatch(/^v1:/);
+    expect(Buffer.from(stored.secret.slice(3), 'base64').toString('latin1')).not.toContain('test');
+    const probe = runCli(dataDir, ['dest', 'test', 'keyed', '--json'], { env: noAws });
+    expect(JSON.parse(probe.stdout)).toMatchObject({ ok: true });
+    const half = runCli(dataDir, [
+      'dest',
+      'add',
+      'half',
+      's3://archive/x',
+      '--access-key-id',
+      'test',
+    ]);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain('--secret-stdin');
+  });
+});
+
 function writeTreeWithBigFile(media: string): void {
   mkdirSync(path.join(media, 'b'), { recursive: true });
   writeFileSync(path.join(media, 'a.txt'), 'a');

@@ -178,6 +178,8 @@ export const destinationView = z.object({
   storageClass: z.string().nullable(),
   region: z.string().nullable(),
   endpoint: z.string().nullable(),
+  /** Where S3 keys come from: the AWS chain, or keys entered here (never shown again). */
+  credentials: z.enum(['aws-chain', 'entered']).nullable(),
   createdAt: z.number(),
 });
 export const destinationList = z.object({ destinations: z.array(destinationView) });
@@ -187,6 +189,9 @@ export const addDestinationBody = z.object({
   storageClass: z.string().optional(),
   region: z.string().optional(),
   endpoint: z.string().optional(),
+  /** Entered keys are stored encrypted and never returned. */
+  accessKeyId: z.string().max(256).optional(),
+  secretAccessKey: z.string().max(256).optional(),
 });
 export const probeResult = z.object({
   ok: z.boolean(),

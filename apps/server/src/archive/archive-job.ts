@@ -7,6 +7,7 @@ import type { JobContext, JobHandler } from '../jobs/runner.js';
 import { findActiveJob } from '../jobs/store.js';
 import { getRootById, isRootOnline, type RootRow } from '../roots/roots.js';
 import type { Destination } from '../storage/destination.js';
+import type { SecretBox } from '../auth/secrets.js';
 import { Throttle } from '../storage/throttle.js';
 import { forEachLimited } from '../util/concurrency.js';
 import { forgetUpload, recordCopy, savedUpload, saveUpload } from './copies.js';
@@ -38,6 +39,7 @@ export interface ArchiveSettings {
   dataDir: string;
   /** Upload bandwidth limit shared by every archive job, bytes a second; null for none. */
   uploadBytesPerSecond: number | null;
+  secrets: SecretBox;
 }
 
 export function findActiveArchive(catalog: Catalog, destinationId: number, rootId: number) {
@@ -91,7 +93,7 @@ async function runArchive(
       unread,
       'not read by a scan yet (or changed since): scan, then archive again',
     );
-  const destination = openFor(row);
+  const destination = openFor(row, { secrets: settings.secrets });
   try {
     const totals: Totals = {
       files: plan.items.length,

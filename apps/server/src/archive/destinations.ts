@@ -12,6 +12,7 @@ import {
   type OpenOptions,
 } from '../storage/open.js';
 import { testDestination, type ProbeResult } from '../storage/probe.js';
+import type { SecretBox } from '../auth/secrets.js';
 
 export type DestinationRow = typeof destinations.$inferSelect;
 
@@ -24,6 +25,13 @@ export interface AddDestinationInput {
   storageClass?: string;
   region?: string;
   endpoint?: string;
+  /** Keys entered by the user; without them S3 uses the standard AWS chain. */
+  credentials?: S3Credentials;
+}
+
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 const s3Settings = z.object({
@@ -36,10 +44,15 @@ const s3Settings = z.object({
 const folderSettings = z.object({ path: z.string() });
 
 /**
- * Adds a place copies go to. Credentials are not stored: S3 uses the standard AWS chain
- * (environment, a mounted ~/.aws, docker secrets through AWS_SHARED_CREDENTIALS_FILE).
+ * Adds a place copies go to. S3 credentials come from the standard AWS chain (environment, a
+ * mounted ~/.aws, docker secrets through AWS_SHARED_CREDENTIALS_FILE), or are entered with the
+ * destination and stored sealed by the SecretBox (never in clear, never returned).
  */
-export function addDestination(catalog: Catalog, input: AddDestinationInput): DestinationRow {
+export function addDestination(
+  catalog: Catalog,
+  input: AddDestinationInput,
+  secrets?: SecretBox,
+): DestinationRow {
   if (!NAME_PATTERN.test(input.name)) {
     throw new UserInputError(
       `The destination name "${input.name}" is not valid: use 1 to 64 letters, digits, ".", "_" or "-"`,
@@ -57,16 +70,17 @@ export function addDestination(catalog: Catalog, input: AddDestinationInput): De
           storageClass: parseStorageClass(input.storageClass ?? 'DEEP_ARCHIVE'),
         }
       : { path: location.path };
-  if (location.kind === 'folder' && input.storageClass) {
-    throw new UserInputError('A folder destination has no storage class');
+  if (location.kind === 'folder' && (input.storageClass || input.credentials)) {
+    throw new UserInputError('A folder destination has no storage class and no credentials');
   }
+  const secret = sealCredentials(input.credentials, secrets);
   return catalog.write((tx) => {
     if (tx.select().from(destinations).where(eq(destinations.name, input.name)).get()) {
       throw new ConflictError(`A destination is already named "${input.name}"`);
     }
     return tx
       .insert(destinations)
-      .values({ name: input.name, kind: location.kind, config, createdAt: Date.now() })
+      .values({ name: input.name, kind: location.kind, config, secret, createdAt: Date.now() })
       .returning()
       .get();
   });
@@ -89,14 +103,45 @@ export function getDestinationById(catalog: Catalog, id: number): DestinationRow
   return row;
 }
 
-export function destinationConfig(row: DestinationRow): DestinationConfig {
+export function destinationConfig(row: DestinationRow, secrets?: SecretBox): DestinationConfig {
   if (row.kind === 'folder') return { kind: 'folder', ...folderSettings.parse(row.config) };
   const s3 = s3Settings.parse(row.config);
-  return { kind: 's3', ...s3, storageClass: s3.storageClass as StorageClass };
+  const credentials = row.secret ? unsealCredentials(row, secrets) : undefined;
+  return {
+    kind: 's3',
+    ...s3,
+    storageClass: s3.storageClass as StorageClass,
+    ...(credentials ? { credentials } : {}),
+  };
 }
 
-export function openFor(row: DestinationRow, options?: OpenOptions): Destination {
-  return openDestination(destinationConfig(row), options);
+export function openFor(
+  row: DestinationRow,
+  options: OpenOptions & { secrets?: SecretBox } = {},
+): Destination {
+  const { secrets, ...open } = options;
+  return openDestination(destinationConfig(row, secrets), open);
+}
+
+function sealCredentials(
+  credentials: S3Credentials | undefined,
+  secrets: SecretBox | undefined,
+): string | null {
+  if (!credentials) return null;
+  if (!credentials.accessKeyId.trim() || !credentials.secretAccessKey.trim()) {
+    throw new UserInputError('Both an access key id and a secret access key are needed');
+  }
+  if (!secrets) throw new Error('entered credentials need the secret box');
+  return secrets.seal({
+    accessKeyId: credentials.accessKeyId.trim(),
+    secretAccessKey: credentials.secretAccessKey.trim(),
+  });
+}
+
+function unsealCredentials(row: DestinationRow, secrets: SecretBox | undefined): S3Credentials {
+  if (!secrets)
+    throw new Error(`destination "${row.name}" has stored keys: open it with the secret box`);
+  return secrets.open<S3Credentials>(row.secret!);
 }
 
 /** The storage class new copies get here ('FOLDER' for a folder). */
@@ -109,8 +154,11 @@ export function destinationRegion(row: DestinationRow): string {
 }
 
 /** Lists, puts, reads back and deletes a probe object; says plainly what is missing. */
-export async function checkDestination(row: DestinationRow): Promise<ProbeResult> {
-  const destination = openFor(row, { retry: false });
+export async function checkDestination(
+  row: DestinationRow,
+  secrets?: SecretBox,
+): Promise<ProbeResult> {
+  const destination = openFor(row, { retry: false, ...(secrets ? { secrets } : {}) });
   try {
     return await testDestination(destination);
   } finally {
@@ -120,7 +168,7 @@ export async function checkDestination(row: DestinationRow): Promise<ProbeResult
 
 /** A public view: no secrets, the settings a user typed. */
 export function describeDestination(row: DestinationRow) {
-  const config = destinationConfig(row);
+  const config = destinationConfig({ ...row, secret: null });
   return {
     id: row.id,
     name: row.name,
@@ -129,6 +177,9 @@ export function describeDestination(row: DestinationRow) {
     storageClass: config.kind === 's3' ? config.storageClass : null,
     region: config.kind === 's3' ? config.region : null,
     endpoint: config.kind === 's3' ? (config.endpoint ?? null) : null,
+    /** Where S3 keys come from; the keys themselves are never shown. */
+    credentials:
+      row.kind === 'folder' ? null : row.secret ? ('entered' as const) : ('aws-chain' as const),
     createdAt: row.createdAt,
   };
 }

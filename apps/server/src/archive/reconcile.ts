@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import type { SecretBox } from '../auth/secrets.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { files, jobs, uploads } from '../catalog/schema.js';
 import { copiesIn, markLost, recordCopy } from './copies.js';
@@ -28,8 +29,9 @@ const APP_PREFIX = '.glacier-archiver/';
 export async function reconcileDestination(
   catalog: Catalog,
   row: DestinationRow,
+  secrets?: SecretBox,
 ): Promise<ReconcileReport> {
-  const destination = openFor(row);
+  const destination = openFor(row, secrets ? { secrets } : {});
   const report: ReconcileReport = {
     destination: row.name,
     objects: 0,
@@ -104,8 +106,9 @@ async function matchLocalFile(
 export async function cleanupDestination(
   catalog: Catalog,
   row: DestinationRow,
+  secrets?: SecretBox,
 ): Promise<{ aborted: string[] }> {
-  const destination = openFor(row);
+  const destination = openFor(row, secrets ? { secrets } : {});
   try {
     const live = new Set(
       catalog.db

@@ -13,6 +13,7 @@ import { cleanupDestination, reconcileDestination } from '../../archive/reconcil
 import { archiveParams } from '../../archive/start.js';
 import type { ArchivePlanView } from '../../api/schemas.js';
 import type { JobRow } from '../../jobs/store.js';
+import { UserInputError } from '../../errors.js';
 import { withContext } from '../main.js';
 import { formatBytes } from '../output.js';
 import { resolveCatalogPath } from '../resolve.js';
@@ -32,31 +33,31 @@ export function archiveCommands(program: Command): void {
     )
     .option('--region <region>', 'the bucket region (default: AWS_REGION, or us-east-1)')
     .option('--endpoint-url <url>', 'an S3-compatible endpoint')
+    .option('--access-key-id <id>', 'store these keys (encrypted) instead of using the AWS chain')
+    .option('--secret-stdin', 'read the secret access key from standard input, never from argv')
     .option('--json', 'machine-readable output')
     .action(
-      withContext(
-        (
-          ctx,
-          out,
-          name: string,
-          url: string,
-          options: { class?: string; region?: string; endpointUrl?: string },
-        ) => {
-          const row = addDestination(ctx.catalog, {
+      withContext(async (ctx, out, name: string, url: string, options: AddOptions) => {
+        const credentials = await enteredCredentials(options);
+        const row = addDestination(
+          ctx.catalog,
+          {
             name,
             url,
             ...(options.class ? { storageClass: options.class } : {}),
             ...(options.region ? { region: options.region } : {}),
             ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
-          });
-          const view = describeDestination(row);
-          out.result(
-            view,
-            () =>
-              `added destination "${view.name}": ${view.url}${view.storageClass ? ` (${view.storageClass})` : ''}; check it with: glacier dest test ${view.name}`,
-          );
-        },
-      ),
+            ...(credentials ? { credentials } : {}),
+          },
+          ctx.secrets,
+        );
+        const view = describeDestination(row);
+        out.result(
+          view,
+          () =>
+            `added destination "${view.name}": ${view.url}${view.storageClass ? ` (${view.storageClass})` : ''}; check it with: glacier dest test ${view.name}`,
+        );
+      }),
     );
 
   dest
@@ -85,7 +86,7 @@ export function archiveCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       withContext(async (ctx, out, name: string) => {
-        const result = await checkDestination(getDestination(ctx.catalog, name));
+        const result = await checkDestination(getDestination(ctx.catalog, name), ctx.secrets);
         out.result(result, () =>
           result.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}\t${c.message}`).join('\n'),
         );
@@ -128,7 +129,11 @@ export function archiveCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       withContext(async (ctx, out, name: string) => {
-        const report = await reconcileDestination(ctx.catalog, getDestination(ctx.catalog, name));
+        const report = await reconcileDestination(
+          ctx.catalog,
+          getDestination(ctx.catalog, name),
+          ctx.secrets,
+        );
         out.result(report, () =>
           [
             `${report.destination}: ${report.objects} objects, ${report.confirmed} as the catalog knows them`,
@@ -151,7 +156,11 @@ export function archiveCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       withContext(async (ctx, out, name: string) => {
-        const result = await cleanupDestination(ctx.catalog, getDestination(ctx.catalog, name));
+        const result = await cleanupDestination(
+          ctx.catalog,
+          getDestination(ctx.catalog, name),
+          ctx.secrets,
+        );
         out.result(
           result,
           () =>
@@ -159,6 +168,29 @@ export function archiveCommands(program: Command): void {
         );
       }),
     );
+}
+
+interface AddOptions {
+  class?: string;
+  region?: string;
+  endpointUrl?: string;
+  accessKeyId?: string;
+  secretStdin?: boolean;
+}
+
+async function enteredCredentials(options: AddOptions) {
+  if (!options.accessKeyId && !options.secretStdin) return undefined;
+  if (!options.accessKeyId || !options.secretStdin) {
+    throw new UserInputError(
+      'Give both --access-key-id and --secret-stdin (the secret on standard input)',
+    );
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return {
+    accessKeyId: options.accessKeyId,
+    secretAccessKey: Buffer.concat(chunks).toString('utf8').trim(),
+  };
 }
 
 function describePlan(plan: ArchivePlanView): string {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import * as api from '../../api/schemas.js';
 import type { AppContext } from '../../app-context.js';
 import {
+  type AddDestinationInput,
   addDestination,
   checkDestination,
   describeDestination,
@@ -31,13 +32,18 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/destinations',
       { schema: { body: api.addDestinationBody, response: { 201: api.destinationView } } },
       async (request, reply) =>
-        reply.status(201).send(describeDestination(addDestination(ctx.catalog, request.body))),
+        reply
+          .status(201)
+          .send(
+            describeDestination(addDestination(ctx.catalog, toAddInput(request.body), ctx.secrets)),
+          ),
     );
 
     app.post(
       '/api/destinations/:name/test',
       { schema: { params: byName, response: { 200: api.probeResult } } },
-      async (request) => checkDestination(getDestination(ctx.catalog, request.params.name)),
+      async (request) =>
+        checkDestination(getDestination(ctx.catalog, request.params.name), ctx.secrets),
     );
 
     app.post(
@@ -84,5 +90,15 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         return reply.status(202).send(job);
       },
     );
+  };
+}
+
+function toAddInput(body: z.infer<typeof api.addDestinationBody>): AddDestinationInput {
+  const { accessKeyId, secretAccessKey, ...rest } = body;
+  return {
+    ...rest,
+    ...(accessKeyId || secretAccessKey
+      ? { credentials: { accessKeyId: accessKeyId ?? '', secretAccessKey: secretAccessKey ?? '' } }
+      : {}),
   };
 }
