@@ -1,18 +1,12 @@
 import type { Catalog } from '../catalog/catalog.js';
-import type { EventBus } from '../events.js';
+import type { EventBus, JobEvent } from '../events.js';
 import { MAX_RECORDED_FAILURES, recordFailure, saveProgress } from './store.js';
 
-export interface ProgressUpdate {
-  phase: string;
-  filesDone: number;
-  filesTotal: number | null;
-  bytesDone: number;
-  bytesTotal: number | null;
-  current?: string;
-  bytesPerSecond?: number;
-  etaSeconds?: number | null;
-  active?: { item: string; bytesDone: number; bytes: number }[];
-}
+/** A job.progress event as the handler gives it; the reporter adds who and when. */
+export type ProgressUpdate = Omit<
+  Extract<JobEvent, { type: 'job.progress' }>,
+  'type' | 'jobId' | 'kind' | 'at'
+>;
 
 const EMIT_EVERY_MS = 250;
 const SAVE_EVERY_MS = 1000;
