@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import priceSheet from './prices.json' with { type: 'json' };
 
 /** The price sheet (prices.json): what S3 charges, by region, as of a date. */
 export interface RetrievalPrice {
@@ -26,9 +26,8 @@ export interface PriceSheet {
   };
 }
 
-export const PRICE_SHEET: PriceSheet = JSON.parse(
-  readFileSync(new URL('./prices.json', import.meta.url), 'utf8'),
-) as PriceSheet;
+// Imported, not read at run time: tsc copies it into dist with the code that needs it.
+export const PRICE_SHEET: PriceSheet = priceSheet as PriceSheet;
 
 /** The prices of a region; a region the sheet lacks is quoted with us-east-1's, and says so. */
 export function pricesFor(region: string): {

@@ -95,7 +95,15 @@ export function bodyOf(
     (async function* () {
       for (let offset = 0; offset < data.length; offset += slice) {
         const chunk = data.subarray(offset, offset + slice);
-        if (throttle) await throttle(chunk.length);
+        if (throttle) {
+          try {
+            await throttle(chunk.length);
+          } catch {
+            // The job stopped while waiting for bandwidth: its signal aborts the request; an
+            // error thrown into a body nobody reads any more would end the process.
+            return;
+          }
+        }
         yield chunk;
         onSent(offset + chunk.length);
       }

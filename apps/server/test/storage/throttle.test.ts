@@ -37,3 +37,21 @@ describe('upload bandwidth limit', () => {
     await expect(throttle.take(256 * 1024, stop.signal)).rejects.toBe('pause');
   });
 });
+
+describe('a throttled body', () => {
+  it('ends quietly when the job stops while it waits for bandwidth (no unhandled error)', async () => {
+    const { bodyOf } = await import('../../src/storage/s3-requests.js');
+    let calls = 0;
+    const body = bodyOf(
+      Buffer.alloc(1024 * 1024),
+      () => undefined,
+      async () => {
+        calls += 1;
+        if (calls === 2) throw 'pause';
+      },
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).length).toBe(256 * 1024);
+  });
+});
