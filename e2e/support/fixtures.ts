@@ -1,6 +1,7 @@
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { MOTO_ENV, MOTO_START_TIMEOUT_MS, startMoto, type Moto } from './moto';
 import { artifactsDir, startServer, type RunningServer } from './server';
 
 interface WorkerFixtures {
@@ -10,6 +11,14 @@ interface WorkerFixtures {
    * with a fresh data dir (first-start needs that); the others share the 'shared' one.
    */
   serverName: string;
+  /**
+   * `test.use({ withS3: true })` starts moto (a local S3) for the file's worker, and gives the
+   * server the credentials moto accepts; `moto` is then its handle (null otherwise).
+   */
+  withS3: boolean;
+  /** Extra environment of the server process (a bandwidth limit, say). */
+  serverEnv: Record<string, string>;
+  moto: Moto | null;
   server: RunningServer;
 }
 
@@ -23,9 +32,29 @@ interface TestFixtures {
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   serverName: ['shared', { scope: 'worker', option: true }],
+  withS3: [false, { scope: 'worker', option: true }],
+  serverEnv: [{}, { scope: 'worker', option: true }],
+  moto: [
+    async ({ withS3 }, use) => {
+      if (!withS3) {
+        await use(null);
+        return;
+      }
+      const moto = await startMoto();
+      try {
+        await use(moto);
+      } finally {
+        await moto.stop();
+      }
+    },
+    { scope: 'worker', timeout: MOTO_START_TIMEOUT_MS },
+  ],
   server: [
-    async ({ serverName }, use, workerInfo) => {
-      const server = await startServer(`${workerInfo.project.name}-${serverName}`);
+    async ({ serverName, serverEnv, moto }, use, workerInfo) => {
+      const server = await startServer(`${workerInfo.project.name}-${serverName}`, {
+        ...(moto ? MOTO_ENV : {}),
+        ...serverEnv,
+      });
       try {
         await use(server);
       } finally {

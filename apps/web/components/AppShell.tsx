@@ -4,9 +4,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { LOGIN_PATH, getHealth, logout, queryKeys, type AuthState } from '../lib/api';
+import { LOGIN_PATH, getHealth, getJobs, logout, queryKeys, type AuthState } from '../lib/api';
 import { useAuthGate } from '../lib/auth';
 import { LiveStatusContext, useJobEvents } from '../lib/events';
+import { MainNav } from './nav/MainNav';
 
 /**
  * The frame of every page behind the login: the auth gate, the top bar (brand, live-feed
@@ -41,6 +42,19 @@ function SignedIn({ home, children }: { home: boolean; children: ReactNode }) {
   const queryClient = useQueryClient();
   const live = useJobEvents();
   const health = useQuery({ queryKey: queryKeys.health, queryFn: getHealth, staleTime: Infinity });
+  // Every page holds the job list: the navigation counts what runs, and the feed's catch-up
+  // (a refetch of this query) then works wherever the user is.
+  const jobs = useQuery({
+    queryKey: queryKeys.jobList,
+    queryFn: ({ signal }) => getJobs(signal),
+    refetchInterval: (query) =>
+      live === 'open'
+        ? false
+        : query.state.data?.some((job) => job.state === 'running' || job.state === 'queued')
+          ? 2_000
+          : 15_000,
+  });
+  const running = (jobs.data ?? []).filter((job) => job.state === 'running').length;
 
   const logoutMutation = useMutation({
     mutationFn: logout,
@@ -80,6 +94,7 @@ function SignedIn({ home, children }: { home: boolean; children: ReactNode }) {
               </Link>
             </p>
           )}
+          <MainNav running={running} />
           <div className="topbar-actions">
             <span
               className={`live live-${live}`}

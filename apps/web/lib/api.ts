@@ -8,22 +8,33 @@
  */
 
 import type {
+  AddDestinationBody,
+  ArchiveBody,
+  ArchivePlanView,
+  ArchiveQuote,
   AuthState,
   BrowseResult,
+  DestinationView,
   ErrorBody,
   FileDetails,
   FileView,
   FolderView,
   JobEvent,
   JobView,
+  ProbeResult,
   RootSummary,
+  SheetIndex,
+  SheetList,
+  SheetView,
+  StartScanBody,
+  StartSummariseBody,
   browseQuery,
+  destinationList,
   health,
   jobFailureList,
   jobList,
   rootList,
   addRootBody,
-  startScanBody,
 } from '@glacier/server/api';
 
 // Every shape of the API comes from the server's zod schemas, type-only (nothing of the server
@@ -32,6 +43,15 @@ type Out<Schema extends { parse: (value: unknown) => unknown }> = ReturnType<Sch
 
 export type { AuthState, BrowseResult, FileDetails, FileView, FolderView, JobEvent, JobView };
 export type { RootSummary };
+export type { AddDestinationBody, ArchiveBody, ArchivePlanView, ArchiveQuote, DestinationView };
+export type { ProbeResult, SheetIndex, SheetList, SheetView, StartScanBody, StartSummariseBody };
+export type ProbeCheck = ProbeResult['checks'][number];
+export type SheetTile = SheetIndex['tiles'][number];
+export type DestinationKind = DestinationView['kind'];
+/** One `job.progress` event: what a running job reports (archive jobs add speed, ETA, files). */
+export type JobProgressEvent = Extract<JobEvent, { type: 'job.progress' }>;
+/** A file under way in a transfer job (`active[]` of its progress). */
+export type ActiveItem = NonNullable<JobProgressEvent['active']>[number];
 export type JobState = JobView['state'];
 export type FileKind = FileView['kind'];
 export type FileTags = FileView['tags'];
@@ -160,11 +180,51 @@ export const getJobs = (signal?: AbortSignal) =>
   api<Out<typeof jobList>>('/jobs', withSignal(signal)).then((r) => r.jobs);
 export const getJobFailures = (id: number, signal?: AbortSignal) =>
   api<JobFailureList>(`/jobs/${id}/failures`, withSignal(signal)).then((r) => r.failures);
-/** Queues a scan of a whole root; 409 when that root already has one. */
-export const startScan = (root: string) => {
-  const body: Out<typeof startScanBody> = { root, path: '' };
+/** Queues a scan of a root (or of a folder in it); 409 when that root already has one. */
+export const startScan = (root: string, path = '') => {
+  const body: StartScanBody = { root, path };
   return api<JobView>('/scans', { method: 'POST', body });
 };
+/** Queues the contact sheets of a folder; 409 when that root is already being summarised. */
+export const startSummarise = (body: StartSummariseBody) =>
+  api<JobView>('/summaries', { method: 'POST', body });
+export const pauseJob = (id: number) => api<JobView>(`/jobs/${id}/pause`, { method: 'POST' });
+export const resumeJob = (id: number) => api<JobView>(`/jobs/${id}/resume`, { method: 'POST' });
+export const cancelJob = (id: number) => api<JobView>(`/jobs/${id}/cancel`, { method: 'POST' });
+
+/** The sheet pages of one folder (none until it is summarised). */
+export const getSheets = (root: string, path: string, signal?: AbortSignal) =>
+  api<SheetList>(
+    `/roots/${label(root)}/sheets?${new URLSearchParams({ path })}`,
+    withSignal(signal),
+  ).then((r) => r.sheets);
+/** A sheet's JSON index, from the `indexUrl` the sheet list gives (`/api/sheets/:id/index`). */
+export const getSheetIndex = (indexUrl: string, signal?: AbortSignal) =>
+  api<SheetIndex>(indexUrl.replace(/^\/api(?=\/)/, ''), withSignal(signal));
+/** The thumbnail of a file (an `<img>` source: same origin, the session cookie goes along). */
+export const thumbnailUrl = (id: number) => `/api/files/${id}/thumbnail`;
+/** Why a thumbnail URL failed, as the server says it (its 404 names the reason). */
+export async function thumbnailProblem(id: number): Promise<string> {
+  try {
+    await api<unknown>(`/files/${id}/thumbnail`);
+    return 'The thumbnail could not be shown';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export const getDestinations = (signal?: AbortSignal) =>
+  api<Out<typeof destinationList>>('/destinations', withSignal(signal)).then((r) => r.destinations);
+export const addDestination = (body: AddDestinationBody) =>
+  api<DestinationView>('/destinations', { method: 'POST', body });
+/** Lists, writes, reads back and deletes a probe object; each check says what failed. */
+export const testDestination = (name: string) =>
+  api<ProbeResult>(`/destinations/${encodeURIComponent(name)}/test`, { method: 'POST' });
+/** What archiving a folder (and all below it) would send, and what it would cost. */
+export const planArchive = (body: ArchiveBody) =>
+  api<ArchivePlanView>('/archives/plan', { method: 'POST', body });
+export const startArchive = (body: ArchiveBody) =>
+  api<JobView>('/archives', { method: 'POST', body });
 
 /** Query keys, in one place so that invalidations cannot drift from the queries. */
 export const queryKeys = {
@@ -179,6 +239,12 @@ export const queryKeys = {
   browse: ['browse'] as const,
   browseFolder: (root: string, query: BrowseQuery) => ['browse', root, query] as const,
   file: (id: number) => ['file', id] as const,
+  /** Every sheet query starts with this; a finished summarise invalidates them all. */
+  sheets: ['sheets'] as const,
+  sheetList: (root: string, path: string) => ['sheets', 'list', root, path] as const,
+  sheetIndex: (indexUrl: string) => ['sheets', 'index', indexUrl] as const,
+  destinations: ['destinations'] as const,
+  archivePlan: (body: ArchiveBody) => ['archive-plan', body] as const,
 };
 
 /** The minimum length of the admin password, as the server enforces it. */

@@ -26,7 +26,8 @@ export function eventsUrl(location: Pick<Location, 'protocol' | 'host'>): string
  * Opens `/api/events` (same host; `wss:` behind HTTPS) and keeps the TanStack Query cache of jobs
  * up to date from its events. When the socket drops it reconnects with back-off, and on every
  * (re)connect it refetches GET /api/jobs, which holds each job's latest progress, to catch up
- * with whatever it missed. A finished scan refetches the roots and the open folder listings.
+ * with whatever it missed. A finished scan, summarise or archive refetches what it changed:
+ * the roots, the open folder listings and file details (tags), the contact sheets.
  */
 export function useJobEvents(): LiveStatus {
   const queryClient = useQueryClient();
@@ -131,20 +132,15 @@ export class EventFeed {
         }));
         break;
       case 'job.progress': {
-        const { phase, filesDone, filesTotal, bytesDone, bytesTotal, current } = event;
-        const progress: Record<string, unknown> = {
-          phase,
-          filesDone,
-          filesTotal,
-          bytesDone,
-          bytesTotal,
-        };
-        if (current !== undefined) progress.current = current;
-        this.updateJob(event.jobId, (job) => ({
+        // Everything but the envelope is the progress, as the server saves it: phase, files,
+        // bytes, and for transfers the speed, the time left and the files under way.
+        const { type: _type, jobId, kind: _kind, at: _at, ...reported } = event;
+        this.updateJob(jobId, (job) => ({
           ...job,
           // A late progress event must not bring a finished job back to life.
           state: job.state === 'queued' ? 'running' : job.state,
-          progress,
+          // The saved progress also counts failures; keep what the event does not say.
+          progress: { ...(job.progress ?? {}), ...reported },
         }));
         break;
       }
@@ -162,14 +158,21 @@ export class EventFeed {
           state: event.state,
           summary: event.summary,
           error: event.error,
-          finishedAt: event.at,
+          // A paused job has not finished: it keeps its place to resume.
+          finishedAt: event.state === 'paused' ? null : event.at,
         }));
         // The stored row is the truth (times, final progress): read it once more. A list fetch
         // already under way may have left the server before the job ended; its answer would
         // put the job back to "running", so it is cancelled and fetched anew.
         this.refetchJobList({ restart: true });
-        if (event.kind === 'scan') {
-          void this.queryClient.invalidateQueries({ queryKey: queryKeys.roots });
+        // What the job changed in the catalog: counts, tags (summarised, archived), sheets.
+        if (event.kind === 'scan' || event.kind === 'summarise' || event.kind === 'archive') {
+          if (event.kind === 'scan') {
+            void this.queryClient.invalidateQueries({ queryKey: queryKeys.roots });
+          }
+          if (event.kind === 'summarise') {
+            void this.queryClient.invalidateQueries({ queryKey: queryKeys.sheets });
+          }
           void this.queryClient.invalidateQueries({ queryKey: queryKeys.browse });
           void this.queryClient.invalidateQueries({ queryKey: ['file'] });
         }

@@ -262,3 +262,93 @@ export function describeScanSummary(summary: Record<string, unknown>): string | 
   }
   return parts.join(' · ');
 }
+
+/** "1.25 MB/s" (decimal units, as the sizes); "—" when nothing moves yet. */
+export function formatRate(bytesPerSecond: number | null | undefined): string {
+  if (bytesPerSecond === null || bytesPerSecond === undefined) return '—';
+  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '—';
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/**
+ * The time left, rounded as a person says it: "under a minute", "4 min", "1 h 20 min",
+ * "2 days 3 h". Null or unknown → "—".
+ */
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0)
+    return '—';
+  if (seconds < 5) return 'a few seconds';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) {
+    const rest = minutes % 60;
+    return rest ? `${hours} h ${rest} min` : `${hours} h`;
+  }
+  const days = Math.floor(hours / 24);
+  const restHours = hours % 24;
+  return restHours ? `${days} days ${restHours} h` : `${days} days`;
+}
+
+/**
+ * Money as a quote shows it: cents for ordinary sums, more digits for the fractions of a cent
+ * that small archives cost ("$0.0042"), so a tiny cost never reads as "$0.00".
+ */
+export function formatMoney(amount: number, currency = 'USD'): string {
+  if (!Number.isFinite(amount)) return '—';
+  const abs = Math.abs(amount);
+  const digits = abs === 0 || abs >= 1 ? 2 : abs >= 0.01 ? 3 : 4;
+  try {
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: digits,
+    }).format(amount);
+  } catch {
+    return `${amount.toFixed(digits)} ${currency}`;
+  }
+}
+
+/** 0.374 → "37 %"; a fraction just short of one is still 99 %, never a premature 100 %. */
+export function formatPercent(fraction: number): string {
+  const clamped = Math.min(1, Math.max(0, fraction));
+  return `${clamped >= 1 ? 100 : Math.min(99, Math.floor(clamped * 100))} %`;
+}
+
+/** "3 files archived · 3.4 MB sent · 2 already there · 1 failed" from an archive job's summary. */
+export function describeArchiveSummary(summary: Record<string, unknown>): string | null {
+  const archived = num(summary.archived);
+  if (archived === null) return null;
+  const parts = [`${formatCount(archived, 'file')} archived`];
+  const sent = num(summary.bytesSent);
+  if (sent !== null) parts.push(`${formatBytes(sent)} sent`);
+  const already = num(summary.alreadyArchived);
+  if (already) parts.push(`${integer.format(already)} already there`);
+  const unread = num(summary.unread);
+  if (unread) parts.push(`${integer.format(unread)} not read yet`);
+  const failed = num(summary.failedFiles);
+  if (failed) parts.push(`${integer.format(failed)} failed`);
+  const sheets = num(summary.sheets);
+  if (sheets) parts.push(formatCount(sheets, 'sheet'));
+  return parts.join(' · ');
+}
+
+/** "2 folders · 14 tiles · 1 sheet written" from a summarise job's summary. */
+export function describeSummariseSummary(summary: Record<string, unknown>): string | null {
+  const tiles = num(summary.tiles);
+  if (tiles === null) return null;
+  const parts: string[] = [];
+  const folders = num(summary.folders);
+  if (folders !== null) parts.push(formatCount(folders, 'folder'));
+  parts.push(formatCount(tiles, 'tile'));
+  const written = num(summary.sheetsWritten);
+  if (written !== null) parts.push(`${formatCount(written, 'sheet')} written`);
+  const kept = num(summary.sheetsUnchanged);
+  if (kept) parts.push(`${integer.format(kept)} unchanged`);
+  const placeholders = num(summary.placeholders);
+  if (placeholders)
+    parts.push(`${integer.format(placeholders)} placeholder${placeholders === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}

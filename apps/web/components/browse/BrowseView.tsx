@@ -7,11 +7,11 @@ import { useEffect, useId, useRef, useState } from 'react';
 import {
   ApiError,
   browse,
+  getRoots,
   queryKeys,
   type BrowseTag,
   type FileKind,
   type FileSort,
-  type FileView,
   type SortOrder,
 } from '../../lib/api';
 import { formatBytes, formatCount } from '../../lib/format';
@@ -26,9 +26,14 @@ import {
   readBrowseState,
   toQuery,
   type BrowseState,
+  type BrowseViewKind,
+  type FileLayout,
 } from './browse-state';
 import { FileDetailsDialog } from './FileDetailsDialog';
+import { FileGrid } from './FileGrid';
 import { FileCards, FileTable } from './FileList';
+import { FolderActions } from './FolderActions';
+import { SheetsPanel } from './SheetsPanel';
 
 const SEARCH_DELAY_MS = 300;
 
@@ -38,7 +43,7 @@ export function BrowseView() {
   const state = readBrowseState(params);
   const router = useRouter();
   const phone = useMediaQuery(PHONE_QUERY);
-  const [openFile, setOpenFile] = useState<FileView | null>(null);
+  const [openFile, setOpenFile] = useState<{ id: number; name: string } | null>(null);
 
   const query = toQuery(state);
   const listing = useQuery({
@@ -57,15 +62,7 @@ export function BrowseView() {
   const update = (change: Partial<BrowseState>) =>
     router.replace(browseUrl({ ...state, page: 1, ...change }), { scroll: false });
 
-  if (!state.root) {
-    return (
-      <main className="browse">
-        <p role="alert" className="form-error">
-          No root given. Pick one on the <Link href="/">dashboard</Link>.
-        </p>
-      </main>
-    );
-  }
+  if (!state.root) return <RootPicker />;
 
   const data = listing.data;
   const folderName = state.path ? state.path.split('/').pop()! : state.root;
@@ -108,6 +105,15 @@ export function BrowseView() {
         ) : null}
       </div>
 
+      {data ? (
+        <FolderActions
+          root={state.root}
+          path={state.path}
+          folderName={folderName}
+          online={data.online}
+        />
+      ) : null}
+
       {data && !data.online ? (
         <p className="notice warn-notice" role="status">
           <strong>Offline — showing the catalog.</strong> The folder of “{state.root}” cannot be
@@ -145,7 +151,12 @@ export function BrowseView() {
                   <li key={folder.path}>
                     <Link
                       className="folder-card"
-                      href={browseUrl({ root: state.root, path: folder.path })}
+                      href={browseUrl({
+                        root: state.root,
+                        path: folder.path,
+                        view: state.view,
+                        layout: state.layout,
+                      })}
                     >
                       <span className="folder-name">
                         <FolderIcon />
@@ -165,50 +176,79 @@ export function BrowseView() {
             </section>
           ) : null}
 
-          <section className="panel" aria-labelledby="files-heading">
-            <div className="panel-head">
-              <h2 id="files-heading">Files</h2>
-              <span className="count">{data.total}</span>
-              {listing.isFetching ? (
-                <span className="muted small-text" role="status">
-                  Updating…
-                </span>
-              ) : null}
-            </div>
-            <Toolbar state={state} update={update} filtered={filtered} />
-            {data.files.length === 0 ? (
-              <div className="empty">
-                <p className="muted">
-                  {filtered
-                    ? 'No file here matches these filters.'
-                    : data.folders.length > 0
-                      ? 'No files directly in this folder: open a subfolder.'
-                      : 'No files in this folder.'}
-                </p>
+          <ViewTabs view={state.view} onChange={(view) => update({ view, page: state.page })} />
+          {state.view === 'sheets' ? (
+            <section
+              className="panel"
+              role="tabpanel"
+              id="browse-panel-sheets"
+              aria-labelledby="browse-tab-sheets"
+            >
+              <SheetsPanel
+                root={state.root}
+                path={state.path}
+                page={state.sheet}
+                onPage={(sheet) => update({ sheet, page: state.page })}
+                onOpenFile={setOpenFile}
+              />
+            </section>
+          ) : (
+            <section
+              className="panel"
+              role="tabpanel"
+              id="browse-panel-files"
+              aria-labelledby="browse-tab-files"
+            >
+              <div className="panel-head">
+                <h2 id="files-heading">Files</h2>
+                <span className="count">{data.total}</span>
+                {listing.isFetching ? (
+                  <span className="muted small-text" role="status">
+                    Updating…
+                  </span>
+                ) : null}
+                <LayoutToggle
+                  layout={state.layout}
+                  onChange={(layout) => update({ layout, page: state.page })}
+                />
               </div>
-            ) : phone ? (
-              <FileCards
-                files={data.files}
-                caption={caption}
-                sort={state.sort}
-                order={state.order}
-                onSort={(sort, order) => update({ sort, order })}
-                onOpen={setOpenFile}
-              />
-            ) : (
-              <FileTable
-                files={data.files}
-                caption={caption}
-                sort={state.sort}
-                order={state.order}
-                onSort={(sort, order) => update({ sort, order })}
-                onOpen={setOpenFile}
-              />
-            )}
-            {data.total > data.pageSize ? (
-              <Pager state={state} page={data.page} pages={pages} total={data.total} />
-            ) : null}
-          </section>
+              <Toolbar state={state} update={update} filtered={filtered} />
+              {data.files.length === 0 ? (
+                <div className="empty">
+                  <p className="muted">
+                    {filtered
+                      ? 'No file here matches these filters.'
+                      : data.folders.length > 0
+                        ? 'No files directly in this folder: open a subfolder.'
+                        : 'No files in this folder.'}
+                  </p>
+                </div>
+              ) : state.layout === 'grid' ? (
+                <FileGrid files={data.files} caption={caption} onOpen={setOpenFile} />
+              ) : phone ? (
+                <FileCards
+                  files={data.files}
+                  caption={caption}
+                  sort={state.sort}
+                  order={state.order}
+                  onSort={(sort, order) => update({ sort, order })}
+                  onOpen={setOpenFile}
+                />
+              ) : (
+                <FileTable
+                  files={data.files}
+                  caption={caption}
+                  sort={state.sort}
+                  order={state.order}
+                  onSort={(sort, order) => update({ sort, order })}
+                  onOpen={setOpenFile}
+                />
+              )}
+              {data.total > data.pageSize ? (
+                <Pager state={state} page={data.page} pages={pages} total={data.total} />
+              ) : null}
+            </section>
+          )}
         </>
       )}
 
@@ -217,6 +257,122 @@ export function BrowseView() {
         fallbackName={openFile?.name}
         onClose={() => setOpenFile(null)}
       />
+    </main>
+  );
+}
+
+const VIEW_TABS: [BrowseViewKind, string][] = [
+  ['files', 'Files'],
+  ['sheets', 'Sheets'],
+];
+
+/** Files or contact sheets: tabs (the arrow keys move between them, as in any tab list). */
+function ViewTabs({
+  view,
+  onChange,
+}: {
+  view: BrowseViewKind;
+  onChange: (view: BrowseViewKind) => void;
+}) {
+  return (
+    <div className="tabs" role="tablist" aria-label="Show the folder as">
+      {VIEW_TABS.map(([value, label], i) => (
+        <button
+          key={value}
+          type="button"
+          role="tab"
+          id={`browse-tab-${value}`}
+          aria-selected={view === value}
+          aria-controls={`browse-panel-${value}`}
+          tabIndex={view === value ? 0 : -1}
+          className="tab"
+          onClick={() => onChange(value)}
+          onKeyDown={(event) => {
+            if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+            event.preventDefault();
+            const next = VIEW_TABS[(i + (event.key === 'ArrowRight' ? 1 : -1) + 2) % 2]![0];
+            onChange(next);
+            document.getElementById(`browse-tab-${next}`)?.focus();
+          }}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** A table (cards on a phone) or a grid of thumbnails. */
+function LayoutToggle({
+  layout,
+  onChange,
+}: {
+  layout: FileLayout;
+  onChange: (layout: FileLayout) => void;
+}) {
+  return (
+    <div className="segmented-buttons" role="group" aria-label="Layout">
+      {(
+        [
+          ['list', 'List'],
+          ['grid', 'Grid'],
+        ] as const
+      ).map(([value, label]) => (
+        <button
+          key={value}
+          type="button"
+          className="button small"
+          aria-pressed={layout === value}
+          onClick={() => onChange(value)}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** `/browse/` without a root: which one? */
+function RootPicker() {
+  const roots = useQuery({ queryKey: queryKeys.roots, queryFn: ({ signal }) => getRoots(signal) });
+  return (
+    <main className="browse">
+      <div className="browse-head">
+        <h1>Browse</h1>
+      </div>
+      {roots.error ? (
+        <p role="alert" className="form-error">
+          {roots.error.message}
+        </p>
+      ) : !roots.data ? (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      ) : roots.data.length === 0 ? (
+        <p className="muted">
+          No media roots yet: add one on the <Link href="/">home page</Link>.
+        </p>
+      ) : (
+        <ul className="folder-grid" aria-label="Media roots">
+          {roots.data.map((root) => (
+            <li key={root.id}>
+              <Link className="folder-card" href={browseUrl({ root: root.label })}>
+                <span className="folder-name">
+                  <FolderIcon />
+                  {root.label}
+                </span>
+                <span className="meta muted">
+                  <span>{formatCount(root.fileCount, 'file')}</span>
+                  <span>{formatBytes(root.bytes)}</span>
+                  <span className={root.online ? undefined : 'warn-text'}>
+                    {root.online ? 'online' : 'offline'}
+                  </span>
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
     </main>
   );
 }

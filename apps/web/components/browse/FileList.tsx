@@ -4,6 +4,7 @@ import type { FileSort, FileView, SortOrder } from '../../lib/api';
 import { formatBytes, formatCamera, formatCapturedAt } from '../../lib/format';
 import { SORT_LABELS } from './browse-state';
 import { FileTags } from './FileTags';
+import { Thumbnail } from './Thumbnail';
 
 interface ListProps {
   files: FileView[];
@@ -82,9 +83,12 @@ export function FileTable({ files, caption, sort, order, onSort, onOpen }: ListP
               }}
             >
               <td className="col-name">
-                <button type="button" className="file-name" onClick={() => onOpen(file)}>
-                  {file.name}
-                </button>
+                <span className="name-cell">
+                  <Thumbnail file={file} className="row-thumb" />
+                  <button type="button" className="file-name" onClick={() => onOpen(file)}>
+                    {file.name}
+                  </button>
+                </span>
               </td>
               <td>{KIND_NAMES[file.kind]}</td>
               <td className="num">{formatBytes(file.size)}</td>
@@ -110,13 +114,16 @@ export function FileCards({ files, caption, onOpen }: ListProps) {
         return (
           <li key={file.id} data-file={file.name} className={file.tags.missing ? 'is-missing' : ''}>
             <button type="button" className="file-card" onClick={() => onOpen(file)}>
-              <span className="file-card-name">{file.name}</span>
-              <span className="file-card-meta">
-                <span>{KIND_NAMES[file.kind]}</span>
-                <span>{formatBytes(file.size)}</span>
-                {file.capturedAt ? <span>{formatCapturedAt(file.capturedAt)}</span> : null}
+              <Thumbnail file={file} className="card-thumb" />
+              <span className="file-card-text">
+                <span className="file-card-name">{file.name}</span>
+                <span className="file-card-meta">
+                  <span>{KIND_NAMES[file.kind]}</span>
+                  <span>{formatBytes(file.size)}</span>
+                  {file.capturedAt ? <span>{formatCapturedAt(file.capturedAt)}</span> : null}
+                </span>
+                {camera ? <span className="file-card-meta">{camera}</span> : null}
               </span>
-              {camera ? <span className="file-card-meta">{camera}</span> : null}
             </button>
             <FileTags file={file} />
           </li>

@@ -1,8 +1,19 @@
 import type { FileView } from '../../lib/api';
 
-/** The badges of a file: missing, moved, modified, unread, problem (and archived copies). */
-export function FileTags({ file }: { file: FileView }) {
-  const tags: { key: string; label: string; tone: string; title: string }[] = [];
+export interface TagBadge {
+  key: string;
+  label: string;
+  tone: string;
+  title: string;
+}
+
+/**
+ * The badges of a file, most urgent first: missing, moved, modified, unread, problem; then
+ * what is done: summarised (on a contact sheet), and one "archived" badge per destination
+ * that holds a verified copy.
+ */
+export function fileBadges(file: Pick<FileView, 'tags' | 'problem'>): TagBadge[] {
+  const tags: TagBadge[] = [];
   const t = file.tags;
   if (t.missing)
     tags.push({ key: 'missing', label: 'missing', tone: 'danger', title: 'No longer on disk' });
@@ -20,6 +31,14 @@ export function FileTags({ file }: { file: FileView }) {
     tags.push({ key: 'unread', label: 'unread', tone: 'muted', title: 'Content not read yet' });
   if (file.problem)
     tags.push({ key: 'problem', label: 'problem', tone: 'danger', title: file.problem });
+  if (t.summarised) {
+    tags.push({
+      key: 'summarised',
+      label: 'summarised',
+      tone: 'info',
+      title: 'On a contact sheet of its folder',
+    });
+  }
   for (const dest of t.archived) {
     tags.push({
       key: `archived-${dest}`,
@@ -28,11 +47,16 @@ export function FileTags({ file }: { file: FileView }) {
       title: `Verified copy in ${dest}`,
     });
   }
+  return tags;
+}
+
+export function FileTags({ file, compact = false }: { file: FileView; compact?: boolean }) {
+  const tags = fileBadges(file);
   if (tags.length === 0) return null;
   return (
-    <ul className="tags" aria-label="Tags">
+    <ul className={`tags${compact ? ' tags-compact' : ''}`} aria-label="Tags">
       {tags.map((tag) => (
-        <li key={tag.key} className={`badge ${tag.tone}`} title={tag.title}>
+        <li key={tag.key} className={`badge ${tag.tone}`} title={tag.title} data-tag={tag.key}>
           {tag.label}
         </li>
       ))}

@@ -10,7 +10,15 @@ export interface BrowseState {
   kind: FileKind | undefined;
   tag: BrowseTag | undefined;
   search: string;
+  /** The folder's files (a table, cards or a thumbnail grid) or its contact sheets. */
+  view: BrowseViewKind;
+  layout: FileLayout;
+  /** The sheet page shown (1-based) in the sheets view. */
+  sheet: number;
 }
+
+export type BrowseViewKind = 'files' | 'sheets';
+export type FileLayout = 'list' | 'grid';
 
 export const PAGE_SIZE = 100;
 
@@ -37,6 +45,8 @@ export const TAG_LABELS: Record<BrowseTag, string> = {
   'not-archived': 'Not archived',
 };
 const ORDERS: Record<SortOrder, true> = { asc: true, desc: true };
+const VIEWS: Record<BrowseViewKind, true> = { files: true, sheets: true };
+const LAYOUTS: Record<FileLayout, true> = { list: true, grid: true };
 
 const isKey = <T extends string>(record: Record<T, unknown>, value: string | null): value is T =>
   value !== null && Object.hasOwn(record, value);
@@ -48,6 +58,9 @@ export function readBrowseState(params: { get(name: string): string | null }): B
   const order = params.get('order');
   const kind = params.get('kind');
   const tag = params.get('tag');
+  const view = params.get('view');
+  const layout = params.get('layout');
+  const sheet = Number.parseInt(params.get('sheet') ?? '', 10);
   return {
     root: params.get('root') ?? '',
     path: (params.get('path') ?? '').replace(/^\/+|\/+$/g, ''),
@@ -57,6 +70,9 @@ export function readBrowseState(params: { get(name: string): string | null }): B
     kind: isKey(KIND_LABELS, kind) ? kind : undefined,
     tag: isKey(TAG_LABELS, tag) ? tag : undefined,
     search: params.get('q') ?? '',
+    view: isKey(VIEWS, view) ? view : 'files',
+    layout: isKey(LAYOUTS, layout) ? layout : 'list',
+    sheet: Number.isFinite(sheet) && sheet >= 1 ? sheet : 1,
   };
 }
 
@@ -70,6 +86,10 @@ export function browseUrl(state: Partial<BrowseState> & { root: string }): strin
   if (state.sort && state.sort !== 'name') params.set('sort', state.sort);
   if (state.order && state.order !== 'asc') params.set('order', state.order);
   if (state.page && state.page > 1) params.set('page', String(state.page));
+  if (state.view && state.view !== 'files') params.set('view', state.view);
+  if (state.layout && state.layout !== 'list') params.set('layout', state.layout);
+  if (state.view === 'sheets' && state.sheet && state.sheet > 1)
+    params.set('sheet', String(state.sheet));
   return `/browse/?${params}`;
 }
 
