@@ -6,6 +6,7 @@ import { EventBus } from './events.js';
 import { JobRunner, type RunnerOptions } from './jobs/runner.js';
 import { endExiftool } from './media/exif.js';
 import { ARCHIVE_JOB, archiveJobHandler } from './archive/archive-job.js';
+import { RESTORE_JOB, restoreJobHandler } from './restore/restore-job.js';
 import { SCAN_JOB, scanJobHandler } from './scan/scan.js';
 import { SUMMARISE_JOB, summariseJobHandler } from './sheets/summarise.js';
 import { shutdownThumbnailers } from './media/thumbnail.js';
@@ -41,6 +42,7 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
         uploadBytesPerSecond: config.uploadBytesPerSecond,
         secrets,
       }),
+      [RESTORE_JOB]: restoreJobHandler(catalog, { secrets }),
     },
     runnerOptions,
   );

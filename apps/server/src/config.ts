@@ -19,6 +19,8 @@ const fileConfigSchema = z
     loginRateLimit: z.number().int().min(1).optional(),
     archiveFileConcurrency: z.number().int().min(1).max(16).optional(),
     uploadLimitKiBps: z.number().int().min(1).optional(),
+    backupIntervalHours: z.number().min(0).optional(),
+    backupKeep: z.number().int().min(1).optional(),
   })
   .strict();
 
@@ -41,6 +43,10 @@ export interface AppConfig {
   archiveFileConcurrency: number;
   /** Login attempts allowed per address per 15 minutes. */
   loginRateLimit: number;
+  /** Hours between scheduled catalog backups; 0 turns them off. */
+  backupIntervalHours: number;
+  /** Catalog backups kept of each kind (scheduled, manual, pre-migration). */
+  backupKeep: number;
   adminPassword: string | undefined;
   webDir: string | undefined;
   logLevel: string;
@@ -54,7 +60,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     port: parsePort(env.GLACIER_PORT) ?? file.port ?? 8377,
     host: env.GLACIER_HOST ?? file.host ?? '0.0.0.0',
-    trustedProxy: env.GLACIER_TRUSTED_PROXY ?? file.trustedProxy ?? false,
+    // Empty counts as unset: compose passes `GLACIER_TRUSTED_PROXY: ${GLACIER_TRUSTED_PROXY:-}`.
+    trustedProxy: env.GLACIER_TRUSTED_PROXY || file.trustedProxy || false,
     roots: file.roots ?? [],
     ignore: [...(file.ignore ?? []), ...splitList(env.GLACIER_IGNORE)],
     scanConcurrency:
@@ -67,6 +74,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     archiveFileConcurrency:
       parsePositiveInt(env.GLACIER_ARCHIVE_CONCURRENCY) ?? file.archiveFileConcurrency ?? 2,
+    backupIntervalHours:
+      parseHours(env.GLACIER_BACKUP_INTERVAL_HOURS) ?? file.backupIntervalHours ?? 24,
+    backupKeep: parsePositiveInt(env.GLACIER_BACKUP_KEEP) ?? file.backupKeep ?? 7,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     webDir: env.GLACIER_WEB_DIR,
     logLevel: env.GLACIER_LOG_LEVEL ?? 'info',
@@ -108,6 +118,14 @@ function parsePositiveInt(value: string | undefined): number | undefined {
 
 function kibToBytes(kib: number | undefined): number | null {
   return kib === undefined ? null : kib * 1024;
+}
+
+function parseHours(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0)
+    throw new UserInputError(`Expected a number of hours (0 to turn off), not "${value}"`);
+  return n;
 }
 
 function splitList(value: string | undefined): string[] {

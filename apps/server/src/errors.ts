@@ -17,6 +17,7 @@
  *   ├── TooManyRequestsError  429  exit 7   login attempts over the limit
  *   ├── SchemaTooNewError     500  exit 8   the catalog was written by a newer version
  *   ├── CancelledError        409  exit 10  an operation stopped by its abort signal
+ *   ├── DataVolumeFullError   507  exit 11  the data volume (catalog, thumbnails) has no space left
  *   └── StorageError          502  exit 9   a destination (S3, folder) failed; one-line reason
  *       ├── TransientStorageError     503   worth retrying: 5xx, SlowDown, timeout, reset
  *       │   └── VerificationFailedError   the stored copy does not match what was sent
@@ -103,6 +104,38 @@ export class CancelledError extends AppError {
   readonly code = 'cancelled';
   readonly httpStatus = 409;
   readonly exitCode = 10;
+}
+
+/**
+ * The data volume ran out of space: SQLite said SQLITE_FULL. The change was rolled back, so the
+ * catalog stays as it was before it; the user must free space. SQLite's error is a foreign type
+ * thrown from deep inside any query, so the edges (HTTP, CLI, job runner, server start) turn it
+ * into this class with `from` instead of every query site catching it.
+ */
+export class DataVolumeFullError extends AppError {
+  readonly code = 'data_volume_full';
+  readonly httpStatus = 507;
+  readonly exitCode = 11;
+
+  /**
+   * This error for SQLite's "database or disk is full" anywhere in the cause chain, else
+   * undefined. SQLITE_IOERR_SHMSIZE counts too: it is how SQLite fails to open a WAL catalog
+   * when its -shm file cannot grow, which SQLite documents as a sign of a volume out of space.
+   */
+  static from(error: unknown): DataVolumeFullError | undefined {
+    for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+      if (e instanceof DataVolumeFullError) return e;
+      const code = (e as { code?: unknown }).code;
+      if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_SHMSIZE') {
+        return new DataVolumeFullError(
+          'The data volume is full: the catalog could not save this change. Free some space on ' +
+            'the volume that holds the data folder (or grow it), then try again; the catalog is ' +
+            'intact, the change was rolled back.',
+        );
+      }
+    }
+    return undefined;
+  }
 }
 
 /**

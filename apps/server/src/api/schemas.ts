@@ -267,3 +267,158 @@ export type BrowseResult = z.infer<typeof browseResult>;
 export type JobView = z.infer<typeof jobView>;
 export type ErrorBody = z.infer<typeof errorBody>;
 export type { JobEvent } from '../events.js';
+
+/** Restores: what to bring back (one of a root with a path, catalog file ids, or a key prefix). */
+export const restoreScopeBody = z.object({
+  destination: z.string().min(1),
+  root: z.string().min(1).optional(),
+  path: z.string().optional(),
+  fileIds: z.array(z.number().int()).min(1).max(10_000).optional(),
+  /** An object key or key prefix, for objects the catalog does not know. */
+  key: z.string().max(1024).optional(),
+});
+export const restoreTier = z.enum(['bulk', 'standard', 'expedited']);
+export const restoreQuoteBody = restoreScopeBody.extend({
+  days: z.number().int().min(1).max(365).default(7),
+  to: z.string().optional(),
+  toOriginal: z.boolean().default(false),
+});
+export const restoreBody = restoreScopeBody.extend({
+  tier: restoreTier.default('bulk'),
+  days: z.number().int().min(1).max(365).default(7),
+  /** An absolute folder on the NAS; without it (and toOriginal) objects are only thawed. */
+  to: z.string().optional(),
+  toOriginal: z.boolean().default(false),
+  overwrite: z.boolean().default(false),
+  /** http(s) URL POSTed when the restore ends. */
+  webhook: z.string().max(2048).optional(),
+});
+export const downloadBody = restoreScopeBody.extend({
+  to: z.string().optional(),
+  toOriginal: z.boolean().default(false),
+  overwrite: z.boolean().default(false),
+  /** Wait for restores still running instead of reporting them. */
+  wait: z.boolean().default(false),
+  webhook: z.string().max(2048).optional(),
+});
+export const expectedWait = z.object({
+  minMinutes: z.number(),
+  maxMinutes: z.number(),
+  text: z.string(),
+});
+export const tierQuote = z.object({
+  tier: z.enum(['Bulk', 'Standard', 'Expedited']),
+  available: z.boolean(),
+  unavailableReason: z.string().optional(),
+  retrievalCost: z.number(),
+  requestsCost: z.number(),
+  restoredStorageCost: z.number(),
+  total: z.number(),
+  wait: expectedWait.nullable(),
+});
+export const restoreQuote = z.object({
+  currency: z.string(),
+  pricesAsOf: z.string(),
+  region: z.string(),
+  estimated: z.boolean(),
+  days: z.number(),
+  objects: z.number(),
+  bytes: z.number(),
+  toRestore: z.object({
+    objects: z.number(),
+    bytes: z.number(),
+    byClass: z.record(z.string(), z.number()),
+  }),
+  readable: z.object({ objects: z.number(), bytes: z.number(), retrievalCost: z.number() }),
+  transferOut: z.object({
+    bytes: z.number(),
+    freeGbPerMonth: z.number(),
+    cost: z.number(),
+    costWithoutFreeTier: z.number(),
+  }),
+  tiers: z.array(tierQuote),
+});
+export const restoreQuoteView = z.object({
+  destination: z.string(),
+  scope: z.string(),
+  objects: z.number(),
+  bytes: z.number(),
+  notArchived: z.number(),
+  refused: z.number(),
+  skipped: z.number(),
+  sample: z.array(
+    z.object({ key: z.string(), path: z.string(), size: z.number(), storageClass: z.string() }),
+  ),
+  quote: restoreQuote,
+});
+export const restoreItemState = z.enum([
+  'pending',
+  'requested',
+  'in-progress',
+  'available',
+  'expired',
+  'downloaded',
+  'skipped',
+  'failed',
+]);
+export const restoreItemView = z.object({
+  key: z.string(),
+  path: z.string(),
+  size: z.number(),
+  storageClass: z.string(),
+  state: restoreItemState,
+  reason: z.string().nullable(),
+  requestedAt: z.number().nullable(),
+  expiresAt: z.number().nullable(),
+  targetPath: z.string().nullable(),
+  downloadedAt: z.number().nullable(),
+});
+export const restoreView = z.object({
+  jobId: z.number(),
+  kind: z.enum(['restore', 'download']),
+  jobState: jobState,
+  destination: z.string(),
+  scope: z.string(),
+  tier: z.string(),
+  days: z.number(),
+  target: z.string().nullable(),
+  createdAt: z.number(),
+  finishedAt: z.number().nullable(),
+  error: z.string().nullable(),
+  objects: z.number(),
+  bytes: z.number(),
+  bytesDownloaded: z.number(),
+  counts: z.partialRecord(restoreItemState, z.number()),
+  availableUntil: z.number().nullable(),
+});
+export const restoreList = z.object({ restores: z.array(restoreView) });
+export const restoreDetails = restoreView.extend({ items: z.array(restoreItemView) });
+export const restoreDetailsQuery = z.object({
+  state: restoreItemState.optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+export const remoteListing = z.object({
+  destination: z.string(),
+  prefix: z.string(),
+  folders: z.array(z.object({ prefix: z.string(), objects: z.number(), bytes: z.number() })),
+  objects: z.array(
+    z.object({
+      key: z.string(),
+      size: z.number(),
+      storageClass: z.string(),
+      lastModified: z.number().nullable(),
+      known: z.boolean(),
+    }),
+  ),
+  truncated: z.boolean(),
+});
+
+export type RestoreScopeBody = z.input<typeof restoreScopeBody>;
+export type RestoreQuoteBody = z.input<typeof restoreQuoteBody>;
+export type RestoreBody = z.input<typeof restoreBody>;
+export type DownloadBody = z.input<typeof downloadBody>;
+export type RestoreQuoteView = z.infer<typeof restoreQuoteView>;
+export type RestoreView = z.infer<typeof restoreView>;
+export type RestoreItemView = z.infer<typeof restoreItemView>;
+export type RestoreDetails = z.infer<typeof restoreDetails>;
+export type RemoteListing = z.infer<typeof remoteListing>;

@@ -8,7 +8,7 @@ import { isSummarised, summarisedFileIds } from '../sheets/store.js';
 import { archivedIn, isArchived } from '../archive/copies.js';
 import { NotFoundError } from '../errors.js';
 import { normalizeRelPath } from '../roots/paths.js';
-import { isRootOnline, type RootRow } from '../roots/roots.js';
+import { isRootOnlineFor, type RootRow } from '../roots/roots.js';
 
 export const FILE_SORTS = ['name', 'size', 'mtime', 'captured'] as const;
 export type FileSort = (typeof FILE_SORTS)[number];
@@ -119,7 +119,7 @@ export function browseFolder(catalog: Catalog, root: RootRow, query: BrowseQuery
     .limit(pageSize)
     .offset((page - 1) * pageSize)
     .all();
-  const online = isRootOnline(root.path);
+  const online = isRootOnlineFor(catalog, root);
   const summarised = summarisedFileIds(
     catalog,
     rows.map((r) => r.id),
@@ -191,7 +191,7 @@ export function fileDetails(catalog: Catalog, root: RootRow, row: FileRow): File
     ...toFileView(
       row,
       root,
-      isRootOnline(root.path),
+      isRootOnlineFor(catalog, root),
       summarisedFileIds(catalog, [row.id]).has(row.id),
       row.sha256 ? (archivedIn(catalog, [row.sha256]).get(row.sha256) ?? []) : [],
     ),

@@ -56,7 +56,8 @@ export function openCatalog(dataDir: string): OpenCatalog {
   }
 }
 
-function knownMigrationCount(): number {
+/** How many migrations this release ships: the schema version a current catalog has. */
+export function knownMigrationCount(): number {
   const journal = JSON.parse(
     readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8'),
   ) as { entries: unknown[] };

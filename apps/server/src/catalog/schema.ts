@@ -267,3 +267,67 @@ export const uploads = sqliteTable(
   },
   (t) => [uniqueIndex('uploads_destination_key').on(t.destinationId, t.key)],
 );
+
+/**
+ * Where each object of a restore job stands, from the request to the verified file on disk:
+ * `pending` (planned), `requested` (RestoreObject sent), `in-progress` (S3 says it is thawing),
+ * `available` (readable until `expiresAt`; null when it never needed a restore), `expired`
+ * (cold again before it was downloaded: restore it again), `downloaded` (verified on disk at
+ * `targetPath`), `skipped` (nothing to do, `reason` says why), `failed` (`reason` says why).
+ * Kept in the catalog so a job resumed after a restart polls and downloads what it left, and
+ * never requests again what is already thawing.
+ */
+export const RESTORE_STATES = [
+  'pending',
+  'requested',
+  'in-progress',
+  'available',
+  'expired',
+  'downloaded',
+  'skipped',
+  'failed',
+] as const;
+export type RestoreItemState = (typeof RESTORE_STATES)[number];
+
+export const restoreItems = sqliteTable(
+  'restore_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    jobId: integer('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    destinationId: integer('destination_id')
+      .notNull()
+      .references(() => destinations.id),
+    key: text('key').notNull(),
+    /** Where it goes under the download folder: `<root label>/<path>`, or the object key. */
+    relPath: text('rel_path').notNull(),
+    /** The catalog file it is a copy of, when the catalog knows it. */
+    fileId: integer('file_id').references(() => files.id),
+    /** Expected hex SHA-256: the catalog's, else the object's x-amz-meta-sha256; null if unknown. */
+    sha256: text('sha256'),
+    size: integer('size').notNull(),
+    /** The mtime to give the restored file (the catalog's, else x-amz-meta-mtime). */
+    mtimeMs: integer('mtime_ms'),
+    storageClass: text('storage_class').notNull(),
+    state: text('state').$type<RestoreItemState>().notNull(),
+    reason: text('reason'),
+    requestedAt: integer('requested_at'),
+    expiresAt: integer('expires_at'),
+    /** Status checks made since the request: the back-off grows with them. */
+    checks: integer('checks').notNull().default(0),
+    nextCheckAt: integer('next_check_at'),
+    /** Absolute path of the file written (or to be written); null for a restore without download. */
+    targetPath: text('target_path'),
+    /** False when the object carried no SHA-256 to check against (only its size was). */
+    verified: integer('verified', { mode: 'boolean' }),
+    downloadedAt: integer('downloaded_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('restore_items_job_path').on(t.jobId, t.relPath),
+    index('restore_items_job_state').on(t.jobId, t.state),
+    index('restore_items_job_key').on(t.jobId, t.key),
+    index('restore_items_destination_key').on(t.destinationId, t.key),
+  ],
+);

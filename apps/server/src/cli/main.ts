@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { createAppContext, type AppContext } from '../app-context.js';
+import { backupBeforeMigration } from '../catalog/backup.js';
 import { loadConfig } from '../config.js';
 import { VERSION } from '../version.js';
 import { adminCommands } from './commands/admin.js';
 import { archiveCommands } from './commands/archive.js';
+import { restoreCommands } from './commands/restore.js';
+import { backupCommands } from './commands/backup.js';
 import { browseCommands } from './commands/browse.js';
 import { jobCommands } from './commands/jobs.js';
 import { rootCommands } from './commands/roots.js';
@@ -36,7 +39,10 @@ export function withContext(
     let ctx: AppContext | undefined;
     let code: number | void = 0;
     try {
-      ctx = createAppContext(loadConfig());
+      const config = loadConfig();
+      // The CLI may be the first to open a catalog after an upgrade: same backup as the server.
+      await backupBeforeMigration(config.dataDir, { keep: config.backupKeep });
+      ctx = createAppContext(config);
       code = await action(ctx, out, ...(args as never[]));
     } catch (error) {
       await ctx?.close().catch(() => undefined);
@@ -57,8 +63,10 @@ rootCommands(program);
 scanCommand(program);
 sheetCommands(program);
 archiveCommands(program);
+restoreCommands(program);
 browseCommands(program);
 jobCommands(program);
 adminCommands(program);
+backupCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => exitWithError(error, false));

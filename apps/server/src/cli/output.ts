@@ -1,4 +1,4 @@
-import { AppError, INTERNAL_ERROR_EXIT_CODE } from '../errors.js';
+import { AppError, DataVolumeFullError, INTERNAL_ERROR_EXIT_CODE } from '../errors.js';
 import type { JobEvent } from '../events.js';
 
 /** How the CLI speaks: plain lines for people, one JSON object per line with --json. */
@@ -69,7 +69,8 @@ export function formatTime(ms: number | null): string {
 }
 
 /** The CLI's one error exit: a user mistake gets its message and code; a bug, a short notice. */
-export function exitWithError(error: unknown, json: boolean): never {
+export function exitWithError(thrown: unknown, json: boolean): never {
+  const error = DataVolumeFullError.from(thrown) ?? thrown;
   if (error instanceof AppError) {
     const body = { error: { code: error.code, message: error.message } };
     if (json) process.stdout.write(`${JSON.stringify(body)}\n`);

@@ -14,6 +14,7 @@ import { registerErrorHandler } from './errors.js';
 import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { archiveRoutes } from './routes/archive.js';
+import { restoreRoutes } from './routes/restore.js';
 import { jobRoutes } from './routes/jobs.js';
 import { sheetRoutes } from './routes/sheets.js';
 import { registerSecurity } from './security.js';
@@ -51,6 +52,7 @@ export async function buildApp(
   await app.register(jobRoutes(ctx));
   await app.register(sheetRoutes(ctx));
   await app.register(archiveRoutes(ctx));
+  await app.register(restoreRoutes(ctx));
   await app.register(async (scoped) => registerEventSocket(scoped, ctx));
   await registerStaticUi(app, ctx.config.webDir);
   return app;

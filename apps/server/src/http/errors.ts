@@ -1,13 +1,14 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError } from '../errors.js';
+import { AppError, DataVolumeFullError } from '../errors.js';
 
 /**
  * The one place errors become HTTP responses: `{ error: { code, message } }`. A user mistake
  * gets its own message; anything unexpected is logged in full and answered without details.
  */
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError, request, reply) => {
+    const error = DataVolumeFullError.from(thrown) ?? thrown;
     if (error instanceof AppError) {
       return reply.status(error.httpStatus).send({
         error: {

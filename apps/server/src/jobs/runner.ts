@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Catalog } from '../catalog/catalog.js';
-import { AppError, ConflictError } from '../errors.js';
+import { AppError, ConflictError, DataVolumeFullError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { JobReporter, type ProgressUpdate } from './reporter.js';
 import {
@@ -264,7 +264,8 @@ export class JobRunner {
           ...summary,
           failures: report.failureCount,
         });
-      } catch (error) {
+      } catch (thrown) {
+        const error = DataVolumeFullError.from(thrown) ?? thrown;
         report.flush();
         finished = abort.signal.aborted
           ? this.finishAfterRun(job, abort.signal, { failures: report.failureCount })

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { files, roots } from '../catalog/schema.js';
@@ -91,7 +91,8 @@ export function listRoots(catalog: Catalog): RootSummary[] {
         id: root.id,
         label: root.label,
         path: root.path,
-        online: isRootOnline(root.path),
+        // isRootOnlineFor's rule, with the file count already at hand.
+        online: isRootOnline(root.path) && !((c?.fileCount ?? 0) > 0 && isEmptyDir(root.path)),
         fileCount: c?.fileCount ?? 0,
         bytes: c?.bytes ?? 0,
         missingCount: c?.missingCount ?? 0,
@@ -103,6 +104,23 @@ export function listRoots(catalog: Catalog): RootSummary[] {
 /** A root is online when its folder exists; an unplugged drive's root stays in the catalog. */
 export function isRootOnline(rootPath: string): boolean {
   return isDirectory(rootPath);
+}
+
+/**
+ * Online as the catalog sees it: the folder exists, and is not empty while the catalog knows
+ * files in it. An empty folder there is an unplugged drive's mount point, or the empty folder
+ * docker mounts in place of a missing share: offline, as a scan finds it.
+ */
+export function isRootOnlineFor(catalog: Catalog, root: RootRow): boolean {
+  if (!isRootOnline(root.path)) return false;
+  if (!isEmptyDir(root.path)) return true;
+  const known = catalog.db
+    .select({ id: files.id })
+    .from(files)
+    .where(and(eq(files.rootId, root.id), eq(files.state, 'present')))
+    .limit(1)
+    .get();
+  return known === undefined;
 }
 
 /** Finds the root holding an absolute file system path (the CLI's `ls /mnt/photos/2024`). */
@@ -139,6 +157,14 @@ export function markRootScanned(catalog: Catalog, rootId: number, jobId: number)
       .where(and(eq(roots.id, rootId)))
       .run(),
   );
+}
+
+function isEmptyDir(p: string): boolean {
+  try {
+    return readdirSync(p).length === 0;
+  } catch {
+    return true;
+  }
 }
 
 function isDirectory(p: string): boolean {

@@ -23,6 +23,8 @@ export interface ContentOptions {
   concurrency: number;
   hasher: Hasher;
   signal: AbortSignal;
+  /** Throws RootOfflineError when the root itself is gone (drive unplugged mid-scan). */
+  assertRootOnline(): void;
   onProgress(counts: ContentCounts, current: string): void;
   onFailure(item: string, reason: string): void;
 }
@@ -77,6 +79,9 @@ export async function runContent(
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
+    // A file that vanished is marked missing, unless the whole root vanished: then every
+    // file would look deleted, so the scan stops as offline and this batch is not written.
+    if (batch.some((o) => !o.hash.ok && o.hash.code === 'ENOENT')) options.assertRootOnline();
     catalog.write((tx) => {
       for (const outcome of batch) applyOutcome(tx, outcome, counts, options.onFailure);
     });

@@ -27,6 +27,8 @@ export interface InventoryOptions {
   /** Worker threads listing folders. */
   threads: number;
   signal: AbortSignal;
+  /** Throws RootOfflineError when the root itself is gone (drive unplugged mid-scan). */
+  assertRootOnline(): void;
   onProgress(counts: InventoryCounts, current: string): void;
   onFailure(item: string, reason: string): void;
 }
@@ -114,6 +116,8 @@ export async function runInventory(
       inFlight.delete(dir);
       if (options.signal.aborted) continue;
       if (!listing.ok) {
+        // A folder that cannot be listed because the root went away ends the scan as offline.
+        if (listing.code === 'ENOENT') options.assertRootOnline();
         counts.failedFolders += 1;
         untouchable.push(dir);
         options.onFailure(
@@ -140,6 +144,9 @@ export async function runInventory(
       }
     }
   } finally {
+    // After a failure (a full data volume) listings are still in flight: let them land before
+    // the pool goes, or their late answers reach a destroyed pool and crash the process.
+    await Promise.allSettled(inFlight.values());
     await lister.close();
   }
   if (!options.signal.aborted) {

@@ -68,6 +68,7 @@ async function runScan(
     excludedPaths: new Set([path.resolve(settings.dataDir)]),
     threads: settings.concurrency,
     signal,
+    assertRootOnline: () => assertRootMounted(catalog, root),
     onProgress: (c, current) =>
       report.progress({
         phase: 'listing',
@@ -93,6 +94,7 @@ async function runScan(
         concurrency: settings.concurrency + 1,
         hasher,
         signal,
+        assertRootOnline: () => assertRootMounted(catalog, root),
         onProgress: (c, current) =>
           report.progress({
             phase: 'reading',

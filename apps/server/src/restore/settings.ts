@@ -1,0 +1,89 @@
+/**
+ * How a restore job paces itself. The defaults suit S3 (hours-long restores, a NAS uplink);
+ * tests and benchmarks shrink them through the environment, read once when the job handler is
+ * made: GLACIER_RESTORE_POLL_MS="first,max[,factor]" and GLACIER_RESTORE_CHUNK_BYTES.
+ */
+import type { SecretBox } from '../auth/secrets.js';
+import { UserInputError } from '../errors.js';
+
+/**
+ * Status checks of an object waiting on S3: the first after `firstMs`, then each wait grows by
+ * `factor` up to `maxMs`. By default 1, 2, 4, 8, 16 and then every 30 minutes: an Expedited
+ * restore (1–5 min) is seen within a few minutes, a 48-hour Bulk one costs about 100 HEAD
+ * requests per object ($0.00004), not thousands.
+ */
+export interface PollSchedule {
+  firstMs: number;
+  factor: number;
+  maxMs: number;
+}
+
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
+  firstMs: 60_000,
+  factor: 2,
+  maxMs: 30 * 60_000,
+};
+
+/** The wait before status check number `checks + 1` (0 checks so far → firstMs). */
+export function nextCheckDelay(checks: number, schedule: PollSchedule): number {
+  return Math.min(schedule.maxMs, Math.round(schedule.firstMs * schedule.factor ** checks));
+}
+
+export interface RestoreSettings {
+  schedule: PollSchedule;
+  /** RestoreObject / HEAD requests in flight at once. */
+  requestConcurrency: number;
+  /** Files downloaded at once. */
+  fileConcurrency: number;
+  /** Ranged GETs in flight for one large file. */
+  rangeConcurrency: number;
+  /** Size of one ranged GET and the unit a partial download resumes from. */
+  chunkSize: number;
+  /** Whole downloads tried before a checksum mismatch is reported. */
+  verifyAttempts: number;
+  /** A webhook that has not answered after this long is reported as failed. */
+  webhookTimeoutMs: number;
+  secrets?: SecretBox;
+}
+
+export const DEFAULT_RESTORE_SETTINGS: RestoreSettings = {
+  schedule: DEFAULT_POLL_SCHEDULE,
+  requestConcurrency: 8,
+  fileConcurrency: 2,
+  rangeConcurrency: 4,
+  chunkSize: 16 * 1024 * 1024,
+  verifyAttempts: 3,
+  webhookTimeoutMs: 10_000,
+};
+
+export function restoreSettings(
+  overrides: Partial<RestoreSettings> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): RestoreSettings {
+  const chunk = env.GLACIER_RESTORE_CHUNK_BYTES;
+  return {
+    ...DEFAULT_RESTORE_SETTINGS,
+    ...(env.GLACIER_RESTORE_POLL_MS
+      ? { schedule: parseSchedule(env.GLACIER_RESTORE_POLL_MS) }
+      : {}),
+    ...(chunk ? { chunkSize: positive(chunk, 'GLACIER_RESTORE_CHUNK_BYTES') } : {}),
+    ...overrides,
+  };
+}
+
+function parseSchedule(text: string): PollSchedule {
+  const [first, max, factor] = text.split(',').map((part) => part.trim());
+  return {
+    firstMs: positive(first, 'GLACIER_RESTORE_POLL_MS'),
+    maxMs: positive(max ?? first, 'GLACIER_RESTORE_POLL_MS'),
+    factor: factor ? Number(factor) || 2 : 2,
+  };
+}
+
+function positive(value: string | undefined, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UserInputError(`${name} needs positive whole numbers, not "${value}"`);
+  }
+  return n;
+}
