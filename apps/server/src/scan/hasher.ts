@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { WORKER_EXEC_ARGV } from '../util/worker-options.js';
 
 export type HashResult =
   | {
@@ -21,6 +22,7 @@ export class Hasher {
     this.pool = new Piscina({
       filename: new URL('./hash-worker.js', import.meta.url).href,
       minThreads: 1,
+      execArgv: WORKER_EXEC_ARGV,
       maxThreads: threads,
       idleTimeout: 10_000,
     });

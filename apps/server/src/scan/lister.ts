@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { WORKER_EXEC_ARGV } from '../util/worker-options.js';
 
 /** One folder as the list worker saw it: files with their lstat, subfolders, the rest. */
 export type FolderListing =
@@ -24,6 +25,7 @@ export class Lister {
     this.pool = new Piscina({
       filename: new URL('./list-worker.js', import.meta.url).href,
       minThreads: threads,
+      execArgv: WORKER_EXEC_ARGV,
       maxThreads: threads,
       // Listing is synchronous: several tasks queued in each worker's port spare it the idle
       // round trip to the main thread between two folders.
