@@ -1,7 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 
 /**
- * End-to-end tests: Debian's Chromium (never `playwright install`) against the real server,
+ * End-to-end tests: Debian's Chromium (never Playwright's own browser download) against the real server,
  * which each test worker starts on a free loopback port with a fresh data dir (fixtures.ts).
  * Artifacts (screenshots, traces of failures, server logs) land in ../artifacts/e2e.
  */
