@@ -573,15 +573,23 @@ if (args['generate-only']) process.exit(0);
 async function part(name, run) {
   await waitForLowLoad();
   log(`\n[${name}] load average at start: ${loadavg().map(f2).join(' ')}`);
+  const started = Date.now();
   const result = await run();
-  log(`[${name}] load average at end: ${loadavg().map(f2).join(' ')}`);
+  const minutes = (Date.now() - started) / 60_000;
+  measuredMinutes += minutes;
+  log(
+    `[${name}] load average at end: ${loadavg().map(f2).join(' ')}; took ${minutes.toFixed(1)} min`,
+  );
   return result;
 }
+let measuredMinutes = 0;
 let ours = null;
 if (only.has('photos') || only.has('montage'))
   ({ ours } = await part('photos', () => benchPhotos(photos)));
 if (only.has('montage')) await part('montage', () => benchMontage(photos, ours));
 if (only.has('video')) await part('video', () => benchVideo(videos));
 if (only.has('heic')) await part('heic', () => benchHeic(heics));
-log(`\nload average at end: ${loadavg().map(f2).join(' ')}`);
+log(
+  `\nload average at end: ${loadavg().map(f2).join(' ')}; measuring took ${measuredMinutes.toFixed(1)} min`,
+);
 log('\n' + results.map((r) => `- ${r}`).join('\n'));
