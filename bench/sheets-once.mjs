@@ -3,9 +3,13 @@
 //   node sheets-once.mjs summarise DATA_DIR ROOT_PATH   the summarise job on the whole root
 //   node sheets-once.mjs thumbs LANES OUT_DIR FILE…     makeThumbnail (320 px) on each file,
 //                                                       LANES at a time, as the job does
+//                       thumbs LANES OUT_DIR --probed TIMES_JSON FILE…
+//                                                       videos with the scan's probe passed in
+//                                                       (durations from `times`), as the job
+//                                                       passes what the catalog recorded
 //   node sheets-once.mjs times FILE…                    the times our video strip grabs at
 //   node sheets-once.mjs heic-wasm OUT_DIR FILE…        HEIC through the WebAssembly fallback
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -38,7 +42,15 @@ if (mode === 'summarise') {
   await ctx.close();
   console.log(JSON.stringify({ seconds, state: job.state, summary: job.summary }));
 } else if (mode === 'thumbs') {
-  const [lanes, outDir, ...files] = rest;
+  const [lanes, outDir, ...fileArgs] = rest;
+  let files = fileArgs;
+  const probed = new Map();
+  if (files[0] === '--probed') {
+    for (const clip of JSON.parse(readFileSync(files[1], 'utf8'))) {
+      if (clip.durationS !== null) probed.set(clip.file, { durationS: clip.durationS });
+    }
+    files = files.slice(2);
+  }
   const { makeThumbnail, shutdownThumbnailers } = await load('media/thumbnail.js');
   const { endExiftool } = await load('media/exif.js');
   mkdirSync(outDir, { recursive: true });
@@ -54,6 +66,7 @@ if (mode === 'summarise') {
         kind: VIDEO.test(file) ? 'video' : 'photo',
         mime: null,
         size: 320,
+        ...(probed.has(file) ? { probed: probed.get(file) } : {}),
       });
       if (!made.ok) {
         failed.push(`${path.basename(file)}: ${made.reason}`);

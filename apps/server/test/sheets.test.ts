@@ -7,6 +7,7 @@ import { browseFolder, fileByPath } from '../src/catalog/browse.js';
 import { addRoot, type RootRow } from '../src/roots/roots.js';
 import { folderSheets } from '../src/sheets/store.js';
 import { planSummarise, SUMMARISE_JOB } from '../src/sheets/summarise.js';
+import { probedVideo } from '../src/sheets/thumbnail-cache.js';
 import { buildLibrary, type LibraryEntry } from './fixtures/library.js';
 import { createTestEnv, failuresOf, scan, type TestEnv } from './helpers/context.js';
 
@@ -260,5 +261,21 @@ describe('contact sheets over HTTP', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe("a video's strip reuses the scan's probe", () => {
+  const clean = { kind: 'video', codec: 'h264', durationS: 12.5, problem: null };
+
+  it('when the scan found a stream, a duration and nothing wrong', () => {
+    expect(probedVideo(clean)).toEqual({ durationS: 12.5 });
+  });
+
+  it('not for a truncated clip, an audio-only file, an unknown duration or a photo', () => {
+    expect(probedVideo({ ...clean, problem: 'truncated video' })).toBeUndefined();
+    expect(probedVideo({ ...clean, codec: null })).toBeUndefined();
+    expect(probedVideo({ ...clean, durationS: null })).toBeUndefined();
+    expect(probedVideo({ ...clean, durationS: 0 })).toBeUndefined();
+    expect(probedVideo({ ...clean, kind: 'photo' })).toBeUndefined();
   });
 });

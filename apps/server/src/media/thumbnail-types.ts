@@ -7,6 +7,15 @@ export interface ThumbnailRequest {
   mime: string | null;
   /** Long edge in px. */
   size: number;
+  /**
+   * Videos: what the scan's ffprobe found in this very content (a video stream, this long,
+   * nothing wrong). The strip then need not probe again: one process less per clip.
+   */
+  probed?: ProbedVideo;
+}
+
+export interface ProbedVideo {
+  durationS: number;
 }
 
 export type Thumbnail =

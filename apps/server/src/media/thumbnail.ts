@@ -92,7 +92,7 @@ async function dispatch(req: ThumbnailRequest, job: Job): Promise<Thumbnail> {
   const route = await chooseRoute(req);
   switch (route) {
     case 'video':
-      return videoStrip(req.absPath, job);
+      return videoStrip(req.absPath, { ...job, probed: req.probed });
     case 'heic':
       return heicThumbnail(req.absPath, job);
     case 'raw':

@@ -3,7 +3,7 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { firstLine, runChild } from './child-process.js';
 import type { Deadline } from './deadline.js';
 import { probeVideo } from './ffmpeg.js';
-import { failure, type Thumbnail } from './thumbnail-types.js';
+import { failure, type ProbedVideo, type Thumbnail } from './thumbnail-types.js';
 
 /**
  * A video's thumbnail: one horizontal strip of frames spread over the clip (never the black
@@ -15,6 +15,8 @@ import { failure, type Thumbnail } from './thumbnail-types.js';
 export interface StripOptions {
   size: number;
   deadline: Deadline;
+  /** The scan's probe of this content, when it found a clean video stream. */
+  probed?: ProbedVideo | undefined;
 }
 
 export interface StripLayout {
@@ -35,9 +37,8 @@ const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 export async function videoStrip(absPath: string, options: StripOptions): Promise<Thumbnail> {
   const { deadline } = options;
   if (deadline.expired()) return failure(deadline.reason());
-  const probe = await probeVideo(absPath, { timeoutMs: Math.ceil(deadline.remainingMs()) });
-  if (!probe.ok) return failure(probe.reason);
-  if (!probe.hasVideoStream) return failure(NO_VIDEO_STREAM);
+  const probe = options.probed ?? (await probeForStrip(absPath, deadline));
+  if ('reason' in probe) return failure(probe.reason);
   const layout = stripLayout(options.size);
   const grabbed = await grabFrames(absPath, frameTimes(probe.durationS), layout, deadline);
   if (grabbed.frames.length === 0) {
@@ -52,6 +53,16 @@ export async function videoStrip(absPath: string, options: StripOptions): Promis
     ...(probe.durationS === null ? {} : { durationS: probe.durationS }),
     frames: grabbed.frames.length,
   };
+}
+
+async function probeForStrip(
+  absPath: string,
+  deadline: Deadline,
+): Promise<{ durationS: number | null } | { reason: string }> {
+  const probe = await probeVideo(absPath, { timeoutMs: Math.ceil(deadline.remainingMs()) });
+  if (!probe.ok) return { reason: probe.reason };
+  if (!probe.hasVideoStream) return { reason: NO_VIDEO_STREAM };
+  return { durationS: probe.durationS };
 }
 
 export function stripLayout(size: number): StripLayout {

@@ -3,7 +3,7 @@ import type { AppContext } from '../app-context.js';
 import type { files } from '../catalog/schema.js';
 import { NotFoundError } from '../errors.js';
 import { isRootOnline, type RootRow } from '../roots/roots.js';
-import { ThumbnailCache } from './thumbnail-cache.js';
+import { probedVideo, ThumbnailCache } from './thumbnail-cache.js';
 
 type FileRow = typeof files.$inferSelect;
 
@@ -31,6 +31,7 @@ export async function fileThumbnail(
       absPath: path.join(root.path, file.relPath),
       kind: file.kind,
       mime: file.mime,
+      probed: probedVideo(file),
     });
   }
   if (thumb.kind === 'placeholder') {

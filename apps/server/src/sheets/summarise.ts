@@ -18,7 +18,7 @@ import { DEFAULT_LAYOUT, paginate, tileRect, type SheetLayout } from './layout.j
 import { byCaptureTime } from './order.js';
 import { renderSheet, type TileToDraw } from './render.js';
 import { findSheet, saveSheet, trimSheets, type SheetTileRecord } from './store.js';
-import { ThumbnailCache, type ThumbnailRow } from './thumbnail-cache.js';
+import { probedVideo, ThumbnailCache, type ThumbnailRow } from './thumbnail-cache.js';
 
 export const SUMMARISE_JOB = 'summarise';
 
@@ -41,6 +41,8 @@ type MediaFile = Pick<
   | 'capturedAt'
   | 'mtimeMs'
   | 'durationS'
+  | 'codec'
+  | 'problem'
   | 'size'
   | 'contentSize'
   | 'contentMtimeMs'
@@ -49,6 +51,11 @@ type MediaFile = Pick<
 type SheetIndexTile = SheetIndex['tiles'][number];
 
 const THUMBNAIL_CONCURRENCY = 2;
+/**
+ * Pages of a folder drawn at once. One page keeps one core busy (sharp runs each libvips
+ * pipeline on one thread here), so two use both cores of a small NAS.
+ */
+const PAGE_RENDER_CONCURRENCY = 2;
 
 export function planSummarise(root: RootRow, folder: string, recursive: boolean): SummariseParams {
   if (!isRootOnline(root.path)) {
@@ -123,7 +130,15 @@ async function runSummarise(
         mtimeMs: r.file.mtimeMs,
       })),
     );
-    const outcome = await writeFolderSheets(catalog, dataDir, thumbnails, root, folder, ordered);
+    const outcome = await writeFolderSheets(
+      catalog,
+      dataDir,
+      thumbnails,
+      root,
+      folder,
+      ordered,
+      signal,
+    );
     counts.folders += 1;
     counts.sheets += outcome.written;
     counts.sheetsKept += outcome.kept;
@@ -156,6 +171,8 @@ function folderMedia(catalog: Catalog, rootId: number, folder: string): MediaFil
       capturedAt: files.capturedAt,
       mtimeMs: files.mtimeMs,
       durationS: files.durationS,
+      codec: files.codec,
+      problem: files.problem,
       size: files.size,
       contentSize: files.contentSize,
       contentMtimeMs: files.contentMtimeMs,
@@ -206,6 +223,7 @@ async function thumbnailFor(
     absPath,
     kind: file.kind as 'photo' | 'video',
     mime: file.mime,
+    probed: probedVideo(file),
   });
   if (thumb.kind === 'placeholder') failed(file.relPath, `placeholder tile: ${thumb.reason}`);
   return thumb;
@@ -242,13 +260,14 @@ async function writeFolderSheets(
   root: RootRow,
   folder: string,
   tiles: OrderedTile[],
+  signal: AbortSignal,
   layout: SheetLayout = DEFAULT_LAYOUT,
 ): Promise<{ written: number; kept: number }> {
   const pages = paginate(tiles, layout);
   let written = 0;
   let kept = 0;
-  for (const [i, pageTiles] of pages.entries()) {
-    const page = i + 1;
+  const numbered = pages.map((pageTiles, i) => ({ page: i + 1, pageTiles }));
+  await forEachLimited(numbered, PAGE_RENDER_CONCURRENCY, signal, async ({ page, pageTiles }) => {
     const signature = pageSignature(layout, pages.length, pageTiles);
     const existing = findSheet(catalog, root.id, folder, page);
     if (
@@ -257,7 +276,7 @@ async function writeFolderSheets(
       fileExists(path.join(dataDir, existing.imagePath))
     ) {
       kept += 1;
-      continue;
+      return;
     }
     await writePage(
       catalog,
@@ -272,7 +291,8 @@ async function writeFolderSheets(
       layout,
     );
     written += 1;
-  }
+  });
+  if (signal.aborted) return { written, kept };
   for (const removed of trimSheets(catalog, root.id, folder, pages.length)) {
     rmSync(path.join(dataDir, removed.imagePath), { force: true });
     rmSync(path.join(dataDir, removed.indexPath), { force: true });

@@ -4,8 +4,26 @@ import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { thumbnails } from '../catalog/schema.js';
 import { makeThumbnail } from '../media/thumbnail.js';
+import type { ProbedVideo } from '../media/thumbnail-types.js';
 
 export type ThumbnailRow = typeof thumbnails.$inferSelect;
+
+/** What the scan recorded of a file's content that a thumbnail can use. */
+export interface ScannedFacts {
+  kind: string;
+  codec: string | null;
+  durationS: number | null;
+  problem: string | null;
+}
+
+/**
+ * The scan's probe of a video, when it found a stream (a codec), a duration and nothing wrong.
+ * Only valid for the content the scan read: callers check the hash is current first.
+ */
+export function probedVideo(file: ScannedFacts): ProbedVideo | undefined {
+  if (file.kind !== 'video' || file.problem !== null || file.codec === null) return undefined;
+  return file.durationS !== null && file.durationS > 0 ? { durationS: file.durationS } : undefined;
+}
 
 /** Long edge of the cached thumbnails: what a sheet tile and the UI's grid show. */
 export const THUMBNAIL_SIZE = 320;
@@ -47,6 +65,7 @@ export class ThumbnailCache {
     absPath: string;
     kind: 'photo' | 'video';
     mime: string | null;
+    probed?: ProbedVideo | undefined;
   }): Promise<ThumbnailRow> {
     const cached = this.get(file.sha256);
     if (cached) return cached;
@@ -55,6 +74,7 @@ export class ThumbnailCache {
       kind: file.kind,
       mime: file.mime,
       size: THUMBNAIL_SIZE,
+      ...(file.probed ? { probed: file.probed } : {}),
     });
     const row: ThumbnailRow = made.ok
       ? {

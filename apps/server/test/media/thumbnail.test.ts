@@ -175,6 +175,20 @@ describe('makeThumbnail on generated files', () => {
     expect(strip.durationS).toBeCloseTo(12, 1);
   });
 
+  it("spreads the frames over the scan's duration when the scan's probe is passed in", async () => {
+    // The catalog's facts stand for the content: told the 12 s clip lasts 2 s, the strip takes
+    // its one frame from the first 2 s and reports that duration, without probing the clip again.
+    const made = await makeThumbnail({
+      absPath: lib.file('flat.mov').absPath,
+      kind: 'video',
+      mime: 'video/quicktime',
+      size: 320,
+      probed: { durationS: 2 },
+    });
+    const strip = await expectImage(made);
+    expect([strip.frames, strip.durationS]).toEqual([1, 2]);
+  });
+
   it('says an audio-only file has no video stream', async () => {
     const audio = path.join(dir, 'voice.m4a');
     await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=1', audio]);
