@@ -5,7 +5,8 @@ import { openCatalog } from './catalog/db.js';
 import { EventBus } from './events.js';
 import { JobRunner, type RunnerOptions } from './jobs/runner.js';
 import { endExiftool } from './media/exif.js';
-import { ARCHIVE_JOB, archiveJobHandler } from './archive/archive-job.js';
+import { ARCHIVE_JOB } from './archive/archive-job.js';
+import { archiveHandlerWithRuntimeSettings } from './settings/archive-handler.js';
 import { RESTORE_JOB, restoreJobHandler } from './restore/restore-job.js';
 import { SCAN_JOB, scanJobHandler } from './scan/scan.js';
 import { SUMMARISE_JOB, summariseJobHandler } from './sheets/summarise.js';
@@ -36,10 +37,9 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
         dataDir: config.dataDir,
       }),
       [SUMMARISE_JOB]: summariseJobHandler(catalog, config.dataDir),
-      [ARCHIVE_JOB]: archiveJobHandler(catalog, {
-        fileConcurrency: config.archiveFileConcurrency,
+      // The upload limit and files at once are read at each start: they can change at run time.
+      [ARCHIVE_JOB]: archiveHandlerWithRuntimeSettings(catalog, config, {
         dataDir: config.dataDir,
-        uploadBytesPerSecond: config.uploadBytesPerSecond,
         secrets,
       }),
       [RESTORE_JOB]: restoreJobHandler(catalog, { secrets }),

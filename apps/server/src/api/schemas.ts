@@ -3,6 +3,8 @@
  * app derives its types from them (`import type … from '@glacier/server/api'`).
  */
 import { z } from 'zod';
+import { RUNTIME_LIMITS } from '../settings/limits.js';
+import { STORAGE_CLASSES } from '../storage/destination.js';
 
 export const errorBody = z.object({
   error: z.object({
@@ -422,3 +424,114 @@ export type RestoreView = z.infer<typeof restoreView>;
 export type RestoreItemView = z.infer<typeof restoreItemView>;
 export type RestoreDetails = z.infer<typeof restoreDetails>;
 export type RemoteListing = z.infer<typeof remoteListing>;
+
+/** The home dashboard (GET /api/overview): coverage per root and destination, cost, failures. */
+export const coverage = z.object({ files: z.number(), bytes: z.number() });
+export const rootOverview = z.object({
+  id: z.number(),
+  label: z.string(),
+  online: z.boolean(),
+  lastScanAt: z.number().nullable(),
+  files: z.number(),
+  bytes: z.number(),
+  unreadFiles: z.number(),
+  missingFiles: z.number(),
+  archivedAnywhere: coverage,
+  destinations: z.array(coverage.extend({ destination: z.string() })),
+});
+export const destinationOverview = z.object({
+  id: z.number(),
+  name: z.string(),
+  kind: z.enum(['s3', 'folder']),
+  storageClass: z.string().nullable(),
+  region: z.string().nullable(),
+  objects: z.number(),
+  bytes: z.number(),
+  lostObjects: z.number(),
+  archived: coverage,
+  costPerMonth: z.number().nullable(),
+  estimated: z.boolean(),
+});
+export const classCost = z.object({
+  storageClass: z.string(),
+  objects: z.number(),
+  bytes: z.number(),
+  billedBytes: z.number(),
+  costPerMonth: z.number(),
+  byDestination: z.array(z.object({ destination: z.string(), costPerMonth: z.number() })),
+});
+export const overview = z.object({
+  currency: z.string(),
+  pricesAsOf: z.string(),
+  totals: z.object({
+    files: z.number(),
+    bytes: z.number(),
+    unreadFiles: z.number(),
+    archivedFiles: z.number(),
+    archivedBytes: z.number(),
+    costPerMonth: z.number(),
+  }),
+  roots: z.array(rootOverview),
+  destinations: z.array(destinationOverview),
+  costByClass: z.array(classCost),
+  recentFailures: z.array(
+    z.object({
+      jobId: z.number(),
+      jobKind: z.string(),
+      jobState: jobState,
+      item: z.string(),
+      reason: z.string(),
+      at: z.number(),
+    }),
+  ),
+});
+
+/** Settings changed at run time (GET/PATCH /api/settings), with what this server is. */
+const runtimeSetting = <T extends z.ZodType>(value: T) =>
+  z.object({ value, default: value, overridden: z.boolean() });
+export const settingsView = z.object({
+  version: z.string(),
+  dataDir: z.string(),
+  /** KiB/s; null: no limit. */
+  uploadLimitKiBps: runtimeSetting(z.number().nullable()),
+  archiveFileConcurrency: runtimeSetting(z.number()),
+  defaultStorageClass: runtimeSetting(z.enum(STORAGE_CLASSES)),
+  storageClasses: z.array(z.enum(STORAGE_CLASSES)),
+  /** When a change reaches the archive jobs: at their next start or resume. */
+  appliesAt: z.literal('next-start'),
+});
+const { uploadLimitKiBps: uploadLimits, archiveFileConcurrency: concurrencyLimits } =
+  RUNTIME_LIMITS;
+/** A change: a value, or null to go back to the default; uploadLimitKiBps 0 means no limit. */
+export const settingsPatch = z
+  .strictObject({
+    uploadLimitKiBps: z
+      .number({ error: 'a number of KiB/s is expected (0 for no limit, null for the default)' })
+      .int('a whole number of KiB/s is expected')
+      .min(uploadLimits.min, `at least ${uploadLimits.min} (0 means no limit)`)
+      .max(uploadLimits.max, `at most ${uploadLimits.max} KiB/s`)
+      .nullable()
+      .optional(),
+    archiveFileConcurrency: z
+      .number({ error: 'a number of files is expected (null for the default)' })
+      .int('a whole number of files is expected')
+      .min(concurrencyLimits.min, `at least ${concurrencyLimits.min} file`)
+      .max(concurrencyLimits.max, `at most ${concurrencyLimits.max} files`)
+      .nullable()
+      .optional(),
+    defaultStorageClass: z
+      .enum(STORAGE_CLASSES, { error: `one of ${STORAGE_CLASSES.join(', ')} is expected` })
+      .nullable()
+      .optional(),
+  })
+  .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
+    error: 'name at least one setting to change',
+  });
+
+export type Coverage = z.infer<typeof coverage>;
+export type Overview = z.infer<typeof overview>;
+export type RootOverview = z.infer<typeof rootOverview>;
+export type DestinationOverview = z.infer<typeof destinationOverview>;
+export type ClassCost = z.infer<typeof classCost>;
+export type SettingsView = z.infer<typeof settingsView>;
+export type SettingsPatch = z.input<typeof settingsPatch>;

@@ -17,6 +17,8 @@ import { archiveRoutes } from './routes/archive.js';
 import { restoreRoutes } from './routes/restore.js';
 import { jobRoutes } from './routes/jobs.js';
 import { sheetRoutes } from './routes/sheets.js';
+import { overviewRoutes } from './routes/overview.js';
+import { settingsRoutes } from './routes/settings.js';
 import { registerSecurity } from './security.js';
 import { registerStaticUi } from './static-ui.js';
 import { registerEventSocket } from './websocket.js';
@@ -53,6 +55,8 @@ export async function buildApp(
   await app.register(sheetRoutes(ctx));
   await app.register(archiveRoutes(ctx));
   await app.register(restoreRoutes(ctx));
+  await app.register(overviewRoutes(ctx));
+  await app.register(settingsRoutes(ctx));
   await app.register(async (scoped) => registerEventSocket(scoped, ctx));
   await registerStaticUi(app, ctx.config.webDir);
   return app;
