@@ -3,6 +3,7 @@
  * app derives its types from them (`import type … from '@glacier/server/api'`).
  */
 import { z } from 'zod';
+import { RESTORE_STATES } from '../catalog/schema.js';
 import { RUNTIME_LIMITS } from '../settings/limits.js';
 import { STORAGE_CLASSES } from '../storage/destination.js';
 
@@ -33,6 +34,20 @@ export const rootList = z.object({ roots: z.array(rootSummary) });
 export const addRootBody = z.object({ path: z.string().min(1), label: z.string().min(1) });
 
 export const fileKind = z.enum(['photo', 'video', 'sidecar', 'other']);
+/** The latest restore of a file's content from one destination (the explorer's tag). */
+export const fileRestoreTag = z.object({
+  destination: z.string(),
+  /** The state of its restore item (a thaw only: items that needed none are left out). */
+  state: z.enum(RESTORE_STATES),
+  /** When the thawed copy goes (or went) cold again. */
+  expiresAt: z.number().nullable(),
+  reason: z.string().nullable(),
+});
+/** Whether the file has a thumbnail, will get one when asked, or why not. */
+export const thumbnailStatus = z.object({
+  state: z.enum(['ready', 'on-demand', 'placeholder', 'none']),
+  reason: z.string().nullable(),
+});
 export const fileTags = z.object({
   summarised: z.boolean(),
   archived: z.array(z.string()),
@@ -40,6 +55,7 @@ export const fileTags = z.object({
   missing: z.boolean(),
   moved: z.boolean(),
   unread: z.boolean(),
+  restores: z.array(fileRestoreTag).optional(),
 });
 export const fileView = z.object({
   id: z.number(),
@@ -66,6 +82,7 @@ export const fileView = z.object({
   firstSeenAt: z.number(),
   missingSince: z.number().nullable(),
   tags: fileTags,
+  thumbnail: thumbnailStatus.optional(),
 });
 export const fileDetails = fileView.extend({
   history: z.array(z.object({ at: z.number(), kind: z.string(), detail: z.string().nullable() })),
@@ -101,6 +118,35 @@ export const browseResult = z.object({
   total: z.number(),
   page: z.number(),
   pageSize: z.number(),
+  /** Where the page after this one starts, for GET /api/roots/:label/files; null at the end. */
+  nextCursor: z.string().nullable().optional(),
+});
+/**
+ * GET /api/roots/:label/files: a page of a folder's files after (or before) a cursor from an
+ * earlier page, or at an offset to jump; no subfolders, no count (the first page has those).
+ */
+export const filesQuery = browseQuery.omit({ page: true, pageSize: true }).extend({
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  cursor: z.string().max(4096).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+export const filesPage = z.object({
+  files: z.array(fileView),
+  nextCursor: z.string().nullable(),
+  prevCursor: z.string().nullable(),
+});
+/** GET /api/roots/:label/folders: the folders directly in one, for the folder tree. */
+export const folderChildrenQuery = z.object({ path: z.string().default('') });
+export const folderNode = z.object({
+  name: z.string(),
+  path: z.string(),
+  hasChildren: z.boolean(),
+});
+export const folderChildren = z.object({
+  root: z.string(),
+  path: z.string(),
+  online: z.boolean(),
+  folders: z.array(folderNode),
 });
 
 export const jobState = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
@@ -266,6 +312,12 @@ export type FileView = z.infer<typeof fileView>;
 export type FileDetails = z.infer<typeof fileDetails>;
 export type FolderView = z.infer<typeof folderView>;
 export type BrowseResult = z.infer<typeof browseResult>;
+export type FilesQuery = z.input<typeof filesQuery>;
+export type FilesPage = z.infer<typeof filesPage>;
+export type FolderNode = z.infer<typeof folderNode>;
+export type FolderChildren = z.infer<typeof folderChildren>;
+export type FileRestoreTag = z.infer<typeof fileRestoreTag>;
+export type ThumbnailStatus = z.infer<typeof thumbnailStatus>;
 export type JobView = z.infer<typeof jobView>;
 export type ErrorBody = z.infer<typeof errorBody>;
 export type { JobEvent } from '../events.js';

@@ -1,12 +1,36 @@
-import { and, asc, desc, eq, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  ne,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from './catalog.js';
-import { fileEvents, files, type FileKind } from './schema.js';
+import {
+  copies,
+  destinations,
+  fileEvents,
+  files,
+  restoreItems,
+  thumbnails,
+  type FileKind,
+  type RestoreItemState,
+} from './schema.js';
 import { contentIsStale, escapeLike, inFolderTree } from './sql.js';
 import { isSummarised, summarisedFileIds } from '../sheets/store.js';
 import { archivedIn, isArchived } from '../archive/copies.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, UserInputError } from '../errors.js';
 import { normalizeRelPath } from '../roots/paths.js';
 import { isRootOnlineFor, type RootRow } from '../roots/roots.js';
 
@@ -35,6 +59,30 @@ export interface FileTags {
   moved: boolean;
   /** Listed but its content (hash, metadata) not read yet. */
   unread: boolean;
+  /** The latest restore of the file's content from each destination that has one (if any). */
+  restores?: RestoreTag[];
+}
+
+/**
+ * The latest restore item of a file's content in one destination that had to thaw it: its state
+ * (`requested`, `in-progress`, `available` until `expiresAt`, `downloaded`, `expired`, `failed`
+ * with a `reason`, …) as the restore job left it.
+ */
+export interface RestoreTag {
+  destination: string;
+  state: RestoreItemState;
+  expiresAt: number | null;
+  reason: string | null;
+}
+
+/**
+ * Whether the grid can show a picture of the file, and if not why: `ready` (made), `on-demand`
+ * (made the first time it is asked), `placeholder` (the file could not be decoded), `none`
+ * (not a photo or a video, not read yet, or its root is offline and none was made before).
+ */
+export interface ThumbnailStatus {
+  state: 'ready' | 'on-demand' | 'placeholder' | 'none';
+  reason: string | null;
 }
 
 export interface FileView {
@@ -62,6 +110,7 @@ export interface FileView {
   firstSeenAt: number;
   missingSince: number | null;
   tags: FileTags;
+  thumbnail: ThumbnailStatus;
 }
 
 export interface FolderView {
@@ -92,6 +141,37 @@ export interface BrowseResult {
   total: number;
   page: number;
   pageSize: number;
+  /** Where the next page starts (for `listFiles`), null on the last page. */
+  nextCursor: string | null;
+}
+
+/** The filters and order of a folder's listing, without its paging. */
+export type FileFilter = Omit<BrowseQuery, 'page' | 'pageSize'>;
+
+/**
+ * A page of a folder's files, found by a cursor from an earlier page (a keyset seek: as fast
+ * at the 100,000th file as at the first) or, to jump, by an offset.
+ */
+export interface FilesQuery extends FileFilter {
+  limit?: number;
+  /** `nextCursor` of the page before, or `prevCursor` of the page after. */
+  cursor?: string;
+  offset?: number;
+}
+
+export interface FilesPage {
+  files: FileView[];
+  /** The page after this one; null when this one ends the listing. */
+  nextCursor: string | null;
+  /** The page before this one; null when this one starts the listing. */
+  prevCursor: string | null;
+}
+
+/** A folder as the tree shows it: its name and whether it holds folders of its own. */
+export interface FolderNode {
+  name: string;
+  path: string;
+  hasChildren: boolean;
 }
 
 type FileRow = typeof files.$inferSelect;
@@ -111,41 +191,97 @@ export function browseFolder(catalog: Catalog, root: RootRow, query: BrowseQuery
   if (total === 0 && folders.length === 0 && dir !== '' && !folderKnown(catalog, root.id, dir)) {
     throw new NotFoundError(`The catalog has no folder "${dir}" in root "${root.label}"`);
   }
+  const sort = query.sort ?? 'name';
+  const order = query.order ?? 'asc';
   const rows = catalog.db
     .select()
     .from(files)
     .where(where)
-    .orderBy(...orderBy(query.sort ?? 'name', query.order ?? 'asc'))
+    .orderBy(...orderBy(sort, order))
     .limit(pageSize)
     .offset((page - 1) * pageSize)
     .all();
+  const last = rows.at(-1);
+  return {
+    root: root.label,
+    path: dir,
+    online: isRootOnlineFor(catalog, root),
+    folders,
+    files: fileViews(catalog, root, rows),
+    total,
+    page,
+    pageSize,
+    nextCursor:
+      last && (page - 1) * pageSize + rows.length < total
+        ? encodeCursor('after', sort, order, last)
+        : null,
+  };
+}
+
+/**
+ * One page of a folder's files, without the folder's subfolders or its count (the first page,
+ * from `browseFolder`, gave those): what a long list asks for as it scrolls.
+ */
+export function listFiles(catalog: Catalog, root: RootRow, query: FilesQuery): FilesPage {
+  const dir = normalizeRelPath(query.path ?? '');
+  const limit = Math.min(1000, Math.max(1, query.limit ?? 200));
+  const sort = query.sort ?? 'name';
+  const order = query.order ?? 'asc';
+  const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, sort, order);
+  if (cursor && query.offset !== undefined) {
+    throw new UserInputError('Give a cursor or an offset, not both');
+  }
+  const backwards = cursor?.direction === 'before';
+  const where = and(fileFilter(root.id, dir, query), cursor ? keyset(cursor) : undefined);
+  // One row more than asked tells whether the listing goes on past this page.
+  const found = catalog.db
+    .select()
+    .from(files)
+    .where(where)
+    .orderBy(...orderBy(sort, backwards ? flip(order) : order, backwards))
+    .limit(limit + 1)
+    .offset(cursor ? 0 : (query.offset ?? 0))
+    .all();
+  const more = found.length > limit;
+  const rows = found.slice(0, limit);
+  if (backwards) rows.reverse();
+  const first = rows[0];
+  const last = rows.at(-1);
+  // Going forwards, rows lie before this page when it was found after a cursor or an offset;
+  // going backwards, rows lie after it (the cursor's own row at least).
+  const moreBefore = backwards ? more : cursor !== null || (query.offset ?? 0) > 0;
+  const moreAfter = backwards || more;
+  return {
+    files: fileViews(catalog, root, rows),
+    nextCursor: moreAfter && last ? encodeCursor('after', sort, order, last) : null,
+    prevCursor: moreBefore && first ? encodeCursor('before', sort, order, first) : null,
+  };
+}
+
+/** The views of a page of rows: tags, restores and thumbnails looked up once for the page. */
+function fileViews(catalog: Catalog, root: RootRow, rows: FileRow[]): FileView[] {
   const online = isRootOnlineFor(catalog, root);
   const summarised = summarisedFileIds(
     catalog,
     rows.map((r) => r.id),
   );
-  const archived = archivedIn(
-    catalog,
-    rows.flatMap((r) => (r.sha256 ? [r.sha256] : [])),
-  );
-  return {
-    root: root.label,
-    path: dir,
-    online,
-    folders,
-    files: rows.map((row) =>
-      toFileView(
-        row,
-        root,
-        online,
-        summarised.has(row.id),
-        (row.sha256 && archived.get(row.sha256)) || [],
-      ),
+  const hashes = [...new Set(rows.flatMap((r) => (r.sha256 ? [r.sha256] : [])))];
+  const archived = archivedIn(catalog, hashes);
+  const restores = restoreTags(catalog, hashes);
+  const thumbs = thumbnailRows(catalog, hashes);
+  return rows.map((row) =>
+    toFileView(
+      row,
+      root,
+      online,
+      summarised.has(row.id),
+      (row.sha256 && archived.get(row.sha256)) || [],
+      {
+        restores: (row.sha256 && restores.get(row.sha256)) || [],
+        thumbnail: row.sha256 ? thumbs.get(row.sha256) : undefined,
+      },
     ),
-    total,
-    page,
-    pageSize,
-  };
+  );
 }
 
 export function fileByPath(catalog: Catalog, root: RootRow, relPath: string): FileRow {
@@ -188,13 +324,7 @@ export function fileDetails(catalog: Catalog, root: RootRow, row: FileRow): File
     return other ?? null;
   };
   return {
-    ...toFileView(
-      row,
-      root,
-      isRootOnlineFor(catalog, root),
-      summarisedFileIds(catalog, [row.id]).has(row.id),
-      row.sha256 ? (archivedIn(catalog, [row.sha256]).get(row.sha256) ?? []) : [],
-    ),
+    ...fileViews(catalog, root, [row])[0]!,
     history,
     movedTo: link(row.movedToId),
     movedFrom: link(row.movedFromId),
@@ -207,6 +337,7 @@ export function toFileView(
   online: boolean,
   summarised: boolean,
   archived: string[],
+  known: { restores?: RestoreTag[]; thumbnail?: ThumbnailRow | undefined } = {},
 ): FileView {
   return {
     id: row.id,
@@ -241,8 +372,97 @@ export function toFileView(
       unread:
         row.state === 'present' &&
         (row.contentSize !== row.size || row.contentMtimeMs !== row.mtimeMs),
+      // Left out when there is none, as before restores existed.
+      ...(known.restores?.length ? { restores: known.restores } : {}),
     },
+    thumbnail: thumbnailStatus(row, online, known.thumbnail),
   };
+}
+
+type ThumbnailRow = Pick<typeof thumbnails.$inferSelect, 'sha256' | 'kind' | 'reason'>;
+
+function thumbnailRows(catalog: Catalog, hashes: string[]): Map<string, ThumbnailRow> {
+  if (hashes.length === 0) return new Map();
+  const rows = catalog.db
+    .select({ sha256: thumbnails.sha256, kind: thumbnails.kind, reason: thumbnails.reason })
+    .from(thumbnails)
+    .where(inArray(thumbnails.sha256, hashes))
+    .all();
+  return new Map(rows.map((r) => [r.sha256, r]));
+}
+
+/** The thumbnail endpoint's answer for this file, known without making anything. */
+function thumbnailStatus(
+  row: FileRow,
+  online: boolean,
+  thumb: ThumbnailRow | undefined,
+): ThumbnailStatus {
+  if (row.kind !== 'photo' && row.kind !== 'video') {
+    return { state: 'none', reason: `${row.name} is not a photo or a video: it has no thumbnail` };
+  }
+  if (!row.sha256) {
+    return { state: 'none', reason: `${row.name} has not been read by a scan yet` };
+  }
+  if (thumb?.kind === 'placeholder') {
+    return { state: 'placeholder', reason: `${row.name} cannot be shown: ${thumb.reason ?? ''}` };
+  }
+  if (thumb) return { state: 'ready', reason: null };
+  if (row.state !== 'present' || !online) {
+    return {
+      state: 'none',
+      reason: `No thumbnail of ${row.name} was made while its root was online`,
+    };
+  }
+  return { state: 'on-demand', reason: null };
+}
+
+/**
+ * For each content hash, the latest restore item of each destination holding a live copy of
+ * it (found through the copy's key, which the restore items are indexed by). Items that never
+ * needed a thaw (a readable class, a folder destination) or were skipped say nothing.
+ */
+function restoreTags(catalog: Catalog, hashes: string[]): Map<string, RestoreTag[]> {
+  const map = new Map<string, RestoreTag[]>();
+  if (hashes.length === 0) return map;
+  const rows = catalog.db
+    .select({
+      sha256: copies.sha256,
+      destination: destinations.name,
+      state: restoreItems.state,
+      expiresAt: restoreItems.expiresAt,
+      requestedAt: restoreItems.requestedAt,
+      reason: restoreItems.reason,
+    })
+    .from(copies)
+    .innerJoin(destinations, eq(destinations.id, copies.destinationId))
+    .innerJoin(
+      restoreItems,
+      and(eq(restoreItems.destinationId, copies.destinationId), eq(restoreItems.key, copies.key)),
+    )
+    .where(and(inArray(copies.sha256, hashes), isNull(copies.lostAt)))
+    .orderBy(desc(restoreItems.id))
+    .all();
+  const seen = new Set<string>();
+  for (const row of rows) {
+    // Items that needed no thaw (a readable class, a skipped file) are no news of a restore.
+    const thawed =
+      row.state !== 'skipped' &&
+      (row.state === 'available' || row.state === 'downloaded'
+        ? row.expiresAt !== null
+        : row.state !== 'failed' || row.requestedAt !== null);
+    const id = `${row.sha256}\0${row.destination}`;
+    if (!thawed || seen.has(id)) continue;
+    seen.add(id);
+    const tag: RestoreTag = {
+      destination: row.destination,
+      state: row.state,
+      expiresAt: row.expiresAt,
+      reason: row.reason,
+    };
+    map.set(row.sha256, [...(map.get(row.sha256) ?? []), tag]);
+  }
+  for (const tags of map.values()) tags.sort((a, b) => a.destination.localeCompare(b.destination));
+  return map;
 }
 
 /** Compares the disk with the catalog for one listed file (a page holds at most 1,000). */
@@ -289,15 +509,157 @@ function fileFilter(rootId: number, dir: string, query: BrowseQuery): SQL {
   return and(...conditions)!;
 }
 
-function orderBy(sort: FileSort, order: 'asc' | 'desc'): SQL[] {
+const SORT_COLUMNS = {
+  name: files.name,
+  size: files.size,
+  mtime: files.mtimeMs,
+  captured: files.capturedAt,
+};
+
+type Order = 'asc' | 'desc';
+const flip = (order: Order): Order => (order === 'asc' ? 'desc' : 'asc');
+
+/**
+ * The listing's order: the sort column, then the name (unique in a folder) ascending, so that
+ * every row has one place. `reversed` turns the whole order around (a page read backwards).
+ */
+function orderBy(sort: FileSort, order: Order, reversed = false): SQL[] {
   const direction = order === 'desc' ? desc : asc;
-  const column = {
-    name: files.name,
-    size: files.size,
-    mtime: files.mtimeMs,
-    captured: files.capturedAt,
-  }[sort];
-  return sort === 'name' ? [direction(column)] : [direction(column), asc(files.name)];
+  const column = SORT_COLUMNS[sort];
+  if (sort === 'name') return [direction(column)];
+  return [direction(column), reversed ? desc(files.name) : asc(files.name)];
+}
+
+/** Where a page starts: just after (or just before) the row a cursor names. */
+interface Cursor {
+  direction: 'after' | 'before';
+  sort: FileSort;
+  order: Order;
+  value: string | number | null;
+  name: string;
+}
+
+function encodeCursor(direction: Cursor['direction'], sort: FileSort, order: Order, row: FileRow) {
+  const value =
+    sort === 'name'
+      ? null
+      : row[({ size: 'size', mtime: 'mtimeMs', captured: 'capturedAt' } as const)[sort]];
+  return Buffer.from(
+    JSON.stringify([direction === 'after' ? 'a' : 'b', sort, order, value, row.name]),
+  ).toString('base64url');
+}
+
+function decodeCursor(text: string, sort: FileSort, order: Order): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 5 ||
+    (parsed[0] !== 'a' && parsed[0] !== 'b') ||
+    typeof parsed[4] !== 'string' ||
+    !(parsed[3] === null || typeof parsed[3] === 'string' || typeof parsed[3] === 'number')
+  ) {
+    throw new UserInputError('This page cursor is not one the server made: start from the top');
+  }
+  if (parsed[1] !== sort || parsed[2] !== order) {
+    throw new UserInputError('This page cursor belongs to another sort order: start from the top');
+  }
+  return {
+    direction: parsed[0] === 'a' ? 'after' : 'before',
+    sort,
+    order,
+    value: parsed[3],
+    name: parsed[4],
+  };
+}
+
+/**
+ * Rows strictly after (or before) the cursor's row in the listing's order. SQLite puts NULLs
+ * first going up and last going down; the name breaks ties going up whatever the order.
+ */
+function keyset(cursor: Cursor): SQL {
+  const forwards = cursor.direction === 'after';
+  const direction = forwards ? cursor.order : flip(cursor.order);
+  if (cursor.sort === 'name') return (direction === 'asc' ? gt : lt)(files.name, cursor.name);
+  const column = SORT_COLUMNS[cursor.sort];
+  const v = cursor.value;
+  const later =
+    direction === 'asc'
+      ? v === null
+        ? isNotNull(column)
+        : gt(column, v)
+      : v === null
+        ? undefined
+        : or(lt(column, v), isNull(column));
+  const same = v === null ? isNull(column) : eq(column, v);
+  const tie = and(same, (forwards ? gt : lt)(files.name, cursor.name));
+  return (later ? or(later, tie) : tie)!;
+}
+
+/**
+ * The folders directly under `dir` ('' for the root), found by seeking the (root, dir) index
+ * from one child to the next instead of reading every file below: a folder of 100,000 files
+ * costs a few index probes. Folders holding only folders count too.
+ */
+export function folderChildren(
+  catalog: Catalog,
+  root: RootRow,
+  path: string,
+): { root: string; path: string; online: boolean; folders: FolderNode[] } {
+  const dir = normalizeRelPath(path);
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const firstDir = (from: string, inclusive: boolean, below: string | null) =>
+    catalog.db
+      .select({ dir: files.dir })
+      .from(files)
+      .where(
+        and(
+          eq(files.rootId, root.id),
+          (inclusive ? gte : gt)(files.dir, from),
+          below === null ? undefined : lt(files.dir, below),
+        ),
+      )
+      .orderBy(asc(files.dir))
+      .limit(1)
+      .get()?.dir;
+  const end = dir === '' ? null : `${dir}0`; // '0' follows '/': every "dir/…" sorts below it
+  const names = new Set<string>();
+  let from = prefix;
+  let inclusive = false;
+  for (;;) {
+    const next = firstDir(from, inclusive, end);
+    if (next === undefined) break;
+    const rest = next.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    const name = slash < 0 ? rest : rest.slice(0, slash);
+    names.add(name);
+    // Past this folder's own files, or past everything below it.
+    if (slash < 0) {
+      from = next;
+      inclusive = false;
+    } else {
+      from = `${prefix}${name}0`;
+      inclusive = true;
+    }
+  }
+  if (names.size === 0 && dir !== '' && !folderKnown(catalog, root.id, dir)) {
+    throw new NotFoundError(`The catalog has no folder "${dir}" in root "${root.label}"`);
+  }
+  const folders = [...names]
+    .sort((a, b) => a.localeCompare(b))
+    .map((name) => {
+      const child = `${prefix}${name}`;
+      return {
+        name,
+        path: child,
+        hasChildren: firstDir(`${child}/`, false, `${child}0`) !== undefined,
+      };
+    });
+  return { root: root.label, path: dir, online: isRootOnlineFor(catalog, root), folders };
 }
 
 function childFolders(catalog: Catalog, rootId: number, dir: string): FolderView[] {
@@ -313,9 +675,8 @@ function childFolders(catalog: Catalog, rootId: number, dir: string): FolderView
     .where(
       and(
         eq(files.rootId, rootId),
-        prefix === ''
-          ? ne(files.dir, '')
-          : sql`${files.dir} like ${escapeLike(prefix) + '%'} escape '\\'`,
+        // "dir/…" as a range of the (root, dir) index rather than a LIKE, which reads every row
+        prefix === '' ? ne(files.dir, '') : and(gt(files.dir, prefix), lt(files.dir, `${dir}0`)),
       ),
     )
     .groupBy(files.dir)

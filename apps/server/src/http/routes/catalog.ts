@@ -2,7 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as api from '../../api/schemas.js';
 import type { AppContext } from '../../app-context.js';
-import { browseFolder, fileById, fileByPath, fileDetails } from '../../catalog/browse.js';
+import {
+  browseFolder,
+  fileById,
+  fileByPath,
+  fileDetails,
+  folderChildren,
+  listFiles,
+} from '../../catalog/browse.js';
 import { addRoot, getRoot, getRootById, listRoots } from '../../roots/roots.js';
 
 export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -32,6 +39,32 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) =>
         browseFolder(ctx.catalog, getRoot(ctx.catalog, request.params.label), request.query),
+    );
+
+    app.get(
+      '/api/roots/:label/files',
+      {
+        schema: {
+          params: z.object({ label: z.string() }),
+          querystring: api.filesQuery,
+          response: { 200: api.filesPage },
+        },
+      },
+      async (request) =>
+        listFiles(ctx.catalog, getRoot(ctx.catalog, request.params.label), request.query),
+    );
+
+    app.get(
+      '/api/roots/:label/folders',
+      {
+        schema: {
+          params: z.object({ label: z.string() }),
+          querystring: api.folderChildrenQuery,
+          response: { 200: api.folderChildren },
+        },
+      },
+      async (request) =>
+        folderChildren(ctx.catalog, getRoot(ctx.catalog, request.params.label), request.query.path),
     );
 
     app.get(
