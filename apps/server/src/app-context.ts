@@ -39,10 +39,15 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
       [SUMMARISE_JOB]: summariseJobHandler(catalog, config.dataDir),
       // The upload limit and files at once are read at each start: they can change at run time.
       [ARCHIVE_JOB]: archiveHandlerWithRuntimeSettings(catalog, config, {
+        smallFileConcurrency: config.archiveSmallFileConcurrency,
         dataDir: config.dataDir,
         secrets,
       }),
-      [RESTORE_JOB]: restoreJobHandler(catalog, { secrets }),
+      [RESTORE_JOB]: restoreJobHandler(catalog, {
+        secrets,
+        ...(config.restorePoll ? { schedule: config.restorePoll } : {}),
+        ...(config.restoreChunkBytes ? { chunkSize: config.restoreChunkBytes } : {}),
+      }),
     },
     runnerOptions,
   );

@@ -18,6 +18,9 @@ const fileConfigSchema = z
     scanConcurrency: z.number().int().min(1).max(64).optional(),
     loginRateLimit: z.number().int().min(1).optional(),
     archiveFileConcurrency: z.number().int().min(1).max(16).optional(),
+    archiveSmallFileConcurrency: z.number().int().min(1).max(64).optional(),
+    restorePollMs: z.string().optional(),
+    restoreChunkBytes: z.number().int().min(1).optional(),
     uploadLimitKiBps: z.number().int().min(1).optional(),
     backupIntervalHours: z.number().min(0).optional(),
     backupKeep: z.number().int().min(1).optional(),
@@ -39,8 +42,14 @@ export interface AppConfig {
   scanConcurrency: number;
   /** Upload bandwidth limit for all archive jobs together, in bytes a second; null: none. */
   uploadBytesPerSecond: number | null;
-  /** Files uploaded at once by an archive job (each sends up to 3 parts at once). */
+  /** Files above 16 MiB uploaded at once by an archive job (each sends up to 3 parts at once). */
   archiveFileConcurrency: number;
+  /** Files of up to 16 MiB (one PUT each) uploaded at once beside those. */
+  archiveSmallFileConcurrency: number;
+  /** How often a restore job checks objects being restored; undefined: the default schedule. */
+  restorePoll: { firstMs: number; maxMs: number; factor: number } | undefined;
+  /** Size of one ranged GET of a restore download; undefined: the default (16 MiB). */
+  restoreChunkBytes: number | undefined;
   /** Login attempts allowed per address per 15 minutes. */
   loginRateLimit: number;
   /** Hours between scheduled catalog backups; 0 turns them off. */
@@ -74,6 +83,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     archiveFileConcurrency:
       parsePositiveInt(env.GLACIER_ARCHIVE_CONCURRENCY) ?? file.archiveFileConcurrency ?? 2,
+    archiveSmallFileConcurrency:
+      parsePositiveInt(env.GLACIER_ARCHIVE_SMALL_CONCURRENCY) ??
+      file.archiveSmallFileConcurrency ??
+      8,
+    restorePoll: parsePollSchedule(env.GLACIER_RESTORE_POLL_MS || file.restorePollMs),
+    restoreChunkBytes:
+      parsePositiveInt(env.GLACIER_RESTORE_CHUNK_BYTES, 'GLACIER_RESTORE_CHUNK_BYTES') ??
+      file.restoreChunkBytes,
     backupIntervalHours:
       parseHours(env.GLACIER_BACKUP_INTERVAL_HOURS) ?? file.backupIntervalHours ?? 24,
     backupKeep: parsePositiveInt(env.GLACIER_BACKUP_KEEP) ?? file.backupKeep ?? 7,
@@ -108,12 +125,40 @@ function parsePort(value: string | undefined): number | undefined {
   return port;
 }
 
-function parsePositiveInt(value: string | undefined): number | undefined {
+function parsePositiveInt(value: string | undefined, name?: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UserInputError(`Expected a positive whole number, not "${value}"`);
+  if (!Number.isInteger(n) || n < 1) {
+    const what = name
+      ? `${name} needs a positive whole number`
+      : 'Expected a positive whole number';
+    throw new UserInputError(`${what}, not "${value}"`);
+  }
   return n;
+}
+
+/** "first,max[,factor]" in milliseconds (factor 2 by default): a restore's polling back-off. */
+function parsePollSchedule(
+  value: string | undefined,
+): { firstMs: number; maxMs: number; factor: number } | undefined {
+  if (value === undefined || value === '') return undefined;
+  const [first, max, factor] = value.split(',').map((part) => part.trim());
+  const ms = (text: string | undefined) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new UserInputError(
+        `GLACIER_RESTORE_POLL_MS needs positive whole numbers ("first,max[,factor]" in ms), not "${value}"`,
+      );
+    }
+    return n;
+  };
+  const growth = factor ? Number(factor) : 2;
+  if (!Number.isFinite(growth) || growth < 1) {
+    throw new UserInputError(
+      `GLACIER_RESTORE_POLL_MS: the factor must be 1 or more, not "${factor}"`,
+    );
+  }
+  return { firstMs: ms(first), maxMs: ms(max ?? first), factor: growth };
 }
 
 function kibToBytes(kib: number | undefined): number | null {

@@ -34,12 +34,11 @@ beforeAll(async () => {
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-    GLACIER_RESTORE_POLL_MS: '20,200',
   });
   moto = await startMoto();
   proxy = await startFaultProxy(moto.endpoint);
   await createBucket(moto.endpoint, 'vault');
-  env = createTestEnv();
+  env = createTestEnv({ GLACIER_RESTORE_POLL_MS: '20,200' });
   root = makeRoot(env, 'photos', { 'Trip/IMG 1 "été".jpg': PHOTO, 'Trip/b.jpg': 'second' });
   await scan(env, root);
   const cold = addDestination(env.ctx.catalog, {

@@ -90,7 +90,7 @@ async function until(what: string, check: () => boolean): Promise<void> {
 
 /** Starts the server's job loop on the data dir of a killed CLI and waits for the job. */
 async function resumeInServer(dir: string, jobId: number): Promise<JobRow> {
-  const env = createTestEnv({}, { dir });
+  const env = createTestEnv(FAST, { dir });
   try {
     expect(getJob(env.ctx.catalog, jobId).state).toBe('running');
     env.ctx.runner.start();

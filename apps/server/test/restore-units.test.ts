@@ -14,6 +14,7 @@ import { insertItems, itemsOf } from '../src/restore/store.js';
 import type { RestoreParams } from '../src/restore/params.js';
 import { checkDue, commonFolder } from '../src/restore/watch-phase.js';
 import { createTestEnv } from './helpers/context.js';
+import { loadConfig } from '../src/config.js';
 import { expectedWait, quoteRestore } from '../src/cost/restore-quote.js';
 import { VerificationFailedError } from '../src/errors.js';
 import { fromRestore } from '../src/restore/object-state.js';
@@ -166,9 +167,19 @@ describe('restore pacing', () => {
   it('checks after a minute, then less and less often, up to every 30 minutes', () => {
     const delays = Array.from({ length: 8 }, (_, i) => nextCheckDelay(i, DEFAULT_POLL_SCHEDULE));
     expect(delays.map((ms) => ms / 60_000)).toEqual([1, 2, 4, 8, 16, 30, 30, 30]);
-    const fast = restoreSettings({}, { GLACIER_RESTORE_POLL_MS: '20,200' });
-    expect(fast.schedule).toEqual({ firstMs: 20, maxMs: 200, factor: 2 });
-    expect(() => restoreSettings({}, { GLACIER_RESTORE_POLL_MS: 'soon' })).toThrow(/positive/);
+    // Tests shrink it through the configuration (config.ts), as an operator could.
+    const config = (env: Record<string, string>) =>
+      loadConfig({ GLACIER_CONFIG: '/nonexistent/config.json', ...env });
+    const fast = config({ GLACIER_RESTORE_POLL_MS: '20,200' }).restorePoll;
+    expect(restoreSettings(fast ? { schedule: fast } : {}).schedule).toEqual({
+      firstMs: 20,
+      maxMs: 200,
+      factor: 2,
+    });
+    expect(config({}).restorePoll).toBeUndefined();
+    expect(restoreSettings().schedule).toEqual(DEFAULT_POLL_SCHEDULE);
+    expect(() => config({ GLACIER_RESTORE_POLL_MS: 'soon' })).toThrow(/positive/);
+    expect(config({ GLACIER_RESTORE_CHUNK_BYTES: '1024' }).restoreChunkBytes).toBe(1024);
   });
 
   it('reads an x-amz-restore whose expiry has passed as cold again', () => {

@@ -63,14 +63,15 @@ beforeAll(async () => {
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-    // Restores that take hours on S3 are checked every few milliseconds here.
-    GLACIER_RESTORE_POLL_MS: '20,200',
-    GLACIER_RESTORE_CHUNK_BYTES: String(16 * 1024),
   });
   moto = await startMoto();
   proxy = await startFaultProxy(moto.endpoint);
   await createBucket(moto.endpoint, BUCKET);
-  env = createTestEnv();
+  env = createTestEnv({
+    // Restores that take hours on S3 are checked every few milliseconds here.
+    GLACIER_RESTORE_POLL_MS: '20,200',
+    GLACIER_RESTORE_CHUNK_BYTES: String(16 * 1024),
+  });
   root = makeRoot(env, 'photos', TREE);
   await scan(env, root);
   const add = (name: string, prefix: string, storageClass?: string) => {

@@ -8,6 +8,9 @@ import { findActiveJob } from '../jobs/store.js';
 import { getRootById, isRootOnline, type RootRow } from '../roots/roots.js';
 import type { Destination } from '../storage/destination.js';
 import type { SecretBox } from '../auth/secrets.js';
+import { MemoryBudget } from '../storage/memory.js';
+import { DEFAULT_PART_SIZE } from '../storage/parts.js';
+import { PART_CONCURRENCY } from '../storage/s3.js';
 import { Throttle } from '../storage/throttle.js';
 import { forEachLimited } from '../util/concurrency.js';
 import { forgetUpload, recordCopy, savedUpload, saveUpload } from './copies.js';
@@ -17,7 +20,7 @@ import {
   openFor,
   type DestinationRow,
 } from './destinations.js';
-import { planArchive, type ArchiveItem } from './plan.js';
+import { MULTIPART_THRESHOLD, planArchive, type ArchiveItem } from './plan.js';
 import { RateMeter } from './rate.js';
 import { uploadFolderSheets } from './sheets-upload.js';
 import { RootOfflineError } from '../errors.js';
@@ -34,8 +37,10 @@ export const archiveParamsSchema = z.object({
 export type ArchiveParams = z.infer<typeof archiveParamsSchema>;
 
 export interface ArchiveSettings {
-  /** Files sent at once (each may send several parts at once). */
+  /** Files above the multipart threshold sent at once (each sends up to 3 parts at once). */
   fileConcurrency: number;
+  /** Files sent in one request (up to the multipart threshold) at once, beside those. */
+  smallFileConcurrency: number;
   dataDir: string;
   /** Upload bandwidth limit shared by every archive job, bytes a second; null for none. */
   uploadBytesPerSecond: number | null;
@@ -50,18 +55,39 @@ export function findActiveArchive(catalog: Catalog, destinationId: number, rootI
   );
 }
 
+/**
+ * The memory every upload of the archive jobs holds at once, in bytes: what the large-file
+ * lanes need at full speed (each file 3 parts in flight + 1 being read, 16 MiB each), shared
+ * with the small files' single PUTs, so the total does not grow with the small-file lanes.
+ */
+export function archiveMemoryBytes(settings: Pick<ArchiveSettings, 'fileConcurrency'>): number {
+  return settings.fileConcurrency * (PART_CONCURRENCY + 1) * DEFAULT_PART_SIZE;
+}
+
 export function archiveJobHandler(catalog: Catalog, settings: ArchiveSettings): JobHandler {
   const limit = settings.uploadBytesPerSecond;
   const throttle = limit ? new Throttle(limit) : null;
-  return async (ctx) =>
-    runArchive(catalog, settings, archiveParamsSchema.parse(ctx.job.params), {
-      ...ctx,
-      throttle: throttle ? (bytes: number) => throttle.take(bytes, ctx.signal) : undefined,
-    });
+  // Process-wide, like the bandwidth limit: two archive jobs share one budget.
+  const memory = new MemoryBudget(archiveMemoryBytes(settings));
+  return async (ctx) => {
+    try {
+      return await runArchive(catalog, settings, archiveParamsSchema.parse(ctx.job.params), {
+        ...ctx,
+        throttle: throttle ? (bytes: number) => throttle.take(bytes, ctx.signal) : undefined,
+        memory,
+      });
+    } finally {
+      // Buffers kept for reuse are given back to the system between jobs.
+      memory.trim();
+    }
+  };
 }
 
-/** A job's context plus the process-wide upload bandwidth limit. */
-type ArchiveContext = JobContext & { throttle: ((bytes: number) => Promise<void>) | undefined };
+/** A job's context plus the process-wide upload bandwidth limit and memory budget. */
+type ArchiveContext = JobContext & {
+  throttle: ((bytes: number) => Promise<void>) | undefined;
+  memory: MemoryBudget;
+};
 
 interface Totals {
   files: number;
@@ -104,12 +130,20 @@ async function runArchive(
       failed: 0,
     };
     const tracker = new ProgressTracker(ctx, totals);
-    await forEachLimited(plan.items, settings.fileConcurrency, ctx.signal, async (item) => {
+    const send = async (item: ArchiveItem) => {
       const ok = await archiveOne(catalog, destination, row, root, item, ctx, tracker);
       totals.filesDone += 1;
       if (!ok) totals.failed += 1;
       tracker.finish(item);
-    });
+    };
+    // Small files cost requests, not bandwidth: more of them are in flight than large ones.
+    // Both sets of lanes take their buffers from the one memory budget.
+    const small = plan.items.filter((item) => item.size <= MULTIPART_THRESHOLD);
+    const large = plan.items.filter((item) => item.size > MULTIPART_THRESHOLD);
+    await allLanes([
+      forEachLimited(large, settings.fileConcurrency, ctx.signal, send),
+      forEachLimited(small, settings.smallFileConcurrency, ctx.signal, send),
+    ]);
     tracker.flush();
     const sheets = ctx.signal.aborted
       ? null
@@ -167,6 +201,7 @@ async function archiveOne(
         onProgress: (bytes) => tracker.update(item, bytes),
         onPartDone: (state) => saveUpload(catalog, row.id, ctx.job.id, state),
         ...(ctx.throttle ? { throttle: ctx.throttle } : {}),
+        memory: ctx.memory,
       },
     );
     tracker.sent(result.bytesSent);
@@ -192,6 +227,14 @@ async function archiveOne(
     );
     return false;
   }
+}
+
+/** Waits for every lane (none may still run when the destination closes), then rethrows. */
+async function allLanes(lanes: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(lanes)).find(
+    (r): r is PromiseRejectedResult => r.status === 'rejected',
+  );
+  if (failed) throw failed.reason;
 }
 
 async function discardUpload(

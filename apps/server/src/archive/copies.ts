@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Catalog } from '../catalog/catalog.js';
 import { copies, destinations, files, uploads } from '../catalog/schema.js';
@@ -5,31 +6,52 @@ import type { MultipartState } from '../storage/destination.js';
 
 export type CopyRow = typeof copies.$inferSelect;
 
+/**
+ * The statements an archive runs for every file (thousands of photos a job), prepared once per
+ * catalog connection rather than built again by the query builder for each file.
+ */
+interface CopyStatements {
+  upsertCopy: Statement;
+  deleteUpload: Statement;
+  selectUpload: Statement;
+}
+
+const prepared = new WeakMap<Catalog, CopyStatements>();
+
+function statements(catalog: Catalog): CopyStatements {
+  let found = prepared.get(catalog);
+  if (!found) {
+    found = {
+      upsertCopy: catalog.sqlite.prepare(
+        `insert into copies (destination_id, key, sha256, size, storage_class, etag, file_id, verified_at, lost_at)
+         values (@destinationId, @key, @sha256, @size, @storageClass, @etag, @fileId, @verifiedAt, null)
+         on conflict (destination_id, key) do update set
+           sha256 = excluded.sha256, size = excluded.size, storage_class = excluded.storage_class,
+           etag = excluded.etag, file_id = excluded.file_id, verified_at = excluded.verified_at,
+           lost_at = null`,
+      ),
+      deleteUpload: catalog.sqlite.prepare(
+        'delete from uploads where destination_id = ? and key = ?',
+      ),
+      selectUpload: catalog.sqlite.prepare(
+        'select state from uploads where destination_id = ? and key = ?',
+      ),
+    };
+    prepared.set(catalog, found);
+  }
+  return found;
+}
+
 /** Records a verified copy and forgets the upload that made it, in one transaction. */
 export function recordCopy(
   catalog: Catalog,
   copy: Omit<CopyRow, 'id' | 'lostAt' | 'verifiedAt'>,
 ): void {
+  const { upsertCopy, deleteUpload } = statements(catalog);
   const verifiedAt = Date.now();
-  catalog.write((tx) => {
-    tx.insert(copies)
-      .values({ ...copy, verifiedAt })
-      .onConflictDoUpdate({
-        target: [copies.destinationId, copies.key],
-        set: {
-          sha256: copy.sha256,
-          size: copy.size,
-          storageClass: copy.storageClass,
-          etag: copy.etag,
-          fileId: copy.fileId,
-          verifiedAt,
-          lostAt: null,
-        },
-      })
-      .run();
-    tx.delete(uploads)
-      .where(and(eq(uploads.destinationId, copy.destinationId), eq(uploads.key, copy.key)))
-      .run();
+  catalog.write(() => {
+    upsertCopy.run({ ...copy, verifiedAt });
+    deleteUpload.run(copy.destinationId, copy.key);
   });
 }
 
@@ -73,12 +95,9 @@ export function savedUpload(
   destinationId: number,
   key: string,
 ): MultipartState | undefined {
-  const row = catalog.db
-    .select()
-    .from(uploads)
-    .where(and(eq(uploads.destinationId, destinationId), eq(uploads.key, key)))
-    .get();
-  return row ? (row.state as unknown as MultipartState) : undefined;
+  const row = statements(catalog).selectUpload.get(destinationId, key) as
+    { state: string } | undefined;
+  return row ? (JSON.parse(row.state) as MultipartState) : undefined;
 }
 
 export function saveUpload(

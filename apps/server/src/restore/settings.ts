@@ -1,10 +1,10 @@
 /**
  * How a restore job paces itself. The defaults suit S3 (hours-long restores, a NAS uplink);
- * tests and benchmarks shrink them through the environment, read once when the job handler is
- * made: GLACIER_RESTORE_POLL_MS="first,max[,factor]" and GLACIER_RESTORE_CHUNK_BYTES.
+ * tests and benchmarks shrink them through the configuration (config.ts:
+ * GLACIER_RESTORE_POLL_MS="first,max[,factor]" and GLACIER_RESTORE_CHUNK_BYTES), which the app
+ * context passes here once, when the job handler is made.
  */
 import type { SecretBox } from '../auth/secrets.js';
-import { UserInputError } from '../errors.js';
 
 /**
  * Status checks of an object waiting on S3: the first after `firstMs`, then each wait grows by
@@ -56,34 +56,6 @@ export const DEFAULT_RESTORE_SETTINGS: RestoreSettings = {
   webhookTimeoutMs: 10_000,
 };
 
-export function restoreSettings(
-  overrides: Partial<RestoreSettings> = {},
-  env: NodeJS.ProcessEnv = process.env,
-): RestoreSettings {
-  const chunk = env.GLACIER_RESTORE_CHUNK_BYTES;
-  return {
-    ...DEFAULT_RESTORE_SETTINGS,
-    ...(env.GLACIER_RESTORE_POLL_MS
-      ? { schedule: parseSchedule(env.GLACIER_RESTORE_POLL_MS) }
-      : {}),
-    ...(chunk ? { chunkSize: positive(chunk, 'GLACIER_RESTORE_CHUNK_BYTES') } : {}),
-    ...overrides,
-  };
-}
-
-function parseSchedule(text: string): PollSchedule {
-  const [first, max, factor] = text.split(',').map((part) => part.trim());
-  return {
-    firstMs: positive(first, 'GLACIER_RESTORE_POLL_MS'),
-    maxMs: positive(max ?? first, 'GLACIER_RESTORE_POLL_MS'),
-    factor: factor ? Number(factor) || 2 : 2,
-  };
-}
-
-function positive(value: string | undefined, name: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UserInputError(`${name} needs positive whole numbers, not "${value}"`);
-  }
-  return n;
+export function restoreSettings(overrides: Partial<RestoreSettings> = {}): RestoreSettings {
+  return { ...DEFAULT_RESTORE_SETTINGS, ...overrides };
 }

@@ -8,6 +8,7 @@
  * RetryingDestination wrapper does it), PermanentStorageError is not.
  */
 import type { Readable } from 'node:stream';
+import type { MemoryBudget } from './memory.js';
 
 export const STORAGE_CLASSES = [
   'DEEP_ARCHIVE',
@@ -83,6 +84,12 @@ export interface PutOptions {
    * network destinations call it before each slice they send.
    */
   throttle?: (bytes: number) => Promise<void>;
+  /**
+   * Where the bytes held in memory (a single PUT's body, part buffers) come from: one budget
+   * shared by every upload of a job bounds their sum (memory.ts). Without it each put reuses
+   * its own buffers, unbounded across puts.
+   */
+  memory?: MemoryBudget;
 }
 
 export interface Checksum {

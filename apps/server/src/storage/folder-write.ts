@@ -30,6 +30,7 @@ import {
   type ObjectMeta,
 } from './folder-files.js';
 import { hashStream, sha256 } from './hashing.js';
+import { MemoryBudget } from './memory.js';
 import { partCount, partRange, readExactly } from './parts.js';
 import { contentChanged, openSource, utimesSeconds } from './source.js';
 
@@ -170,7 +171,12 @@ async function copyParts(
   { output, state }: Start,
 ): Promise<PutResult> {
   const whole = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(Math.min(state.partSize, Math.max(source.size, 1)));
+  const memory = options.memory ?? new MemoryBudget(Infinity);
+  const size = Math.min(state.partSize, Math.max(source.size, 1));
+  const buffer = await memory.take(size, options.signal).catch(async (error: unknown) => {
+    await output.close();
+    throw error;
+  });
   let bytesSent = 0;
   let done = 0;
   try {
@@ -202,6 +208,7 @@ async function copyParts(
     await output.truncate(source.size);
     await output.sync();
   } finally {
+    memory.give(buffer);
     await output.close();
   }
   return storedResult(source, bytesSent);

@@ -4,7 +4,8 @@
  * S3 takes parts of 5 MiB to 5 GiB (the last may be smaller), at most 10,000 of them, for
  * objects up to 5 TiB. We prefer 16 MiB parts: few enough requests (PUTs are billed per 1,000
  * in cold classes), small enough that `concurrency + 1` part buffers stay well under the
- * 300 MB a NAS can spare, and large enough to fill a home uplink. Past 160 GiB the part grows
+ * 300 MB a NAS can spare, and large enough to fill a home uplink. The buffers themselves come
+ * from a MemoryBudget (memory.ts). Past 160 GiB the part grows
  * so the file still fits in 10,000 parts.
  */
 import type { FileHandle } from 'node:fs/promises';
@@ -63,19 +64,4 @@ export async function readExactly(
     filled += bytesRead;
   }
   return buffer.subarray(0, length);
-}
-
-/** Reuses part-sized buffers so a long upload does not churn the allocator. */
-export class BufferPool {
-  private readonly free: Buffer[] = [];
-
-  constructor(private readonly size: number) {}
-
-  take(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafe(this.size);
-  }
-
-  give(buffer: Buffer): void {
-    this.free.push(buffer);
-  }
 }

@@ -21,7 +21,8 @@ import type {
   PutSource,
 } from './destination.js';
 import { compositeSha256, sha256 } from './hashing.js';
-import { BufferPool, choosePartSize, partCount, partRange, readExactly } from './parts.js';
+import type { MemoryBudget } from './memory.js';
+import { choosePartSize, partCount, partRange, readExactly } from './parts.js';
 import {
   abortUpload,
   bodyOf,
@@ -31,12 +32,12 @@ import {
   type UploadOutcome,
   type UploadTarget,
 } from './s3-requests.js';
+import { parseChecksum } from './s3-objects.js';
 import { contentChanged } from './source.js';
 
 /** One multipart upload run: resumes or creates the upload, sends missing parts, completes. */
 export class MultipartUpload {
   private readonly partSize: number;
-  private readonly pool: BufferPool;
   private state!: MultipartState;
   private readonly digests: string[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -54,12 +55,13 @@ export class MultipartUpload {
     private readonly file: FileHandle,
     private readonly source: PutSource,
     private readonly options: PutOptions,
+    /** Part buffers come from it and go back as soon as their part is sent (or skipped). */
+    private readonly memory: MemoryBudget,
   ) {
     this.partSize =
       usableResume(options.resume, target.key, source)?.partSize ??
       options.partSize ??
       choosePartSize(source.size);
-    this.pool = new BufferPool(this.partSize);
   }
 
   async run(): Promise<UploadOutcome> {
@@ -88,13 +90,20 @@ export class MultipartUpload {
 
   private async readAndSend(n: number, whole: ReturnType<typeof createHash>): Promise<void> {
     const { offset, length } = partRange(this.source.size, this.partSize, n);
-    const buffer = this.pool.take();
+    let buffer: Buffer;
     let data: Buffer;
+    try {
+      buffer = await this.memory.take(length, this.options.signal);
+    } catch (error) {
+      // Only a cancel rejects a take: settled like a stop (run() sees the aborted signal).
+      this.failure ??= error;
+      return;
+    }
     try {
       data = await readExactly(this.file, buffer, offset, length, this.source.path);
     } catch (error) {
       // Settled like a failed part: the parts in flight finish first, then run() decides.
-      this.pool.give(buffer);
+      this.memory.give(buffer);
       this.failure ??= error;
       return;
     }
@@ -103,13 +112,13 @@ export class MultipartUpload {
     this.digests[n - 1] = digest.toString('base64');
     if (this.completedEarlier) {
       // Only hashed: the composite checksum is compared with the stored object's.
-      this.pool.give(buffer);
+      this.memory.give(buffer);
       this.confirmedBytes += length;
       return this.reportProgress();
     }
     const done = this.state.parts.find((p) => p.partNumber === n);
     if (done) {
-      this.pool.give(buffer);
+      this.memory.give(buffer);
       // The part on the server was cut from other bytes: the file changed since that run.
       if (done.sha256 !== this.digests[n - 1]) this.failure = contentChanged(this.source);
       this.confirmedBytes += length;
@@ -117,9 +126,9 @@ export class MultipartUpload {
       return;
     }
     while (this.inFlight.size >= this.target.concurrency) await Promise.race(this.inFlight);
-    if (this.stopped()) return this.pool.give(buffer);
+    if (this.stopped()) return this.memory.give(buffer);
     const task = this.sendPart(n, data, digest).finally(() => {
-      this.pool.give(buffer);
+      this.memory.give(buffer);
       this.inFlight.delete(task);
     });
     this.inFlight.add(task);
@@ -260,6 +269,9 @@ export class MultipartUpload {
         { abortSignal: this.options.signal },
       ),
     );
+    const stored = parseChecksum(out.ChecksumSHA256);
+    // The object is made of exactly the parts listed, each of a size S3 confirmed.
+    const size = state.parts.reduce((sum, p) => sum + p.size, 0);
     return {
       ...(out.ETag ? { etag: out.ETag } : {}),
       ...(out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}),
@@ -269,6 +281,7 @@ export class MultipartUpload {
         parts: this.digests.length,
       },
       bytesSent: this.bytesSent,
+      ...(stored ? { stored: { checksum: stored, size } } : {}),
     };
   }
 

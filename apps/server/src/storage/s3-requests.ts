@@ -34,8 +34,18 @@ export interface UploadTarget {
 export interface UploadOutcome {
   etag?: string;
   versionId?: string;
+  /** The checksum of the bytes we sent, computed here as they were read. */
   checksum: Checksum;
   bytesSent: number;
+  /**
+   * The object as the answer that created it describes it, when that answer carries its
+   * checksum (S3 does for a PUT or CompleteMultipartUpload that named SHA256): the checksum S3
+   * stored (it recomputes it from the bytes it received and refuses a body that does not
+   * match, BadDigest) and the object's size (S3's own figure where it gives one, else the
+   * length it accepted: the PUT's Content-Length, or the sum of the parts it confirmed).
+   * Absent when the answer lacks the checksum: the object is then read back with a HEAD.
+   */
+  stored?: { checksum: Checksum; size: number };
 }
 
 /** The fields every object write carries: class, encryption, our metadata, checksum kind. */

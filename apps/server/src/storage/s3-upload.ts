@@ -3,7 +3,8 @@
  * multipart upload above it.
  *
  * Memory stays bounded whatever the file size: parts are read one at a time at their offset
- * through a file handle into at most `concurrency + 1` part-sized buffers. Every part is
+ * through a file handle into at most `concurrency + 1` part-sized buffers, and every buffer
+ * (a single PUT's body too) comes from the job's memory budget (memory.ts). Every part is
  * hashed once with SHA-256, and that digest serves three uses: the S3 checksum that S3
  * verifies on receipt (x-amz-checksum-sha256), the SigV4 payload hash (so the SDK does not
  * hash the part again) and the composite checksum we compare after completion. The whole
@@ -14,6 +15,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { PutOptions, PutSource } from './destination.js';
 import { sha256 } from './hashing.js';
+import { MemoryBudget } from './memory.js';
 import { readExactly } from './parts.js';
 import { MultipartUpload } from './s3-multipart.js';
 import {
@@ -24,6 +26,7 @@ import {
   type UploadOutcome,
   type UploadTarget,
 } from './s3-requests.js';
+import { parseChecksum } from './s3-objects.js';
 import { contentChanged, openSource } from './source.js';
 
 export type { UploadOutcome, UploadTarget } from './s3-requests.js';
@@ -34,11 +37,17 @@ export async function uploadFile(
   options: PutOptions,
 ): Promise<UploadOutcome> {
   const file = await openSource(source);
+  const memory = options.memory ?? new MemoryBudget(Infinity);
   try {
     if (options.resume || source.size > target.multipartThreshold) {
-      return await new MultipartUpload(target, file, source, options).run();
+      return await new MultipartUpload(target, file, source, options, memory).run();
     }
-    return await putSingle(target, file, source, options);
+    const buffer = await memory.take(source.size, options.signal);
+    try {
+      return await putSingle(target, file, source, options, buffer);
+    } finally {
+      memory.give(buffer);
+    }
   } finally {
     await file.close();
   }
@@ -49,14 +58,9 @@ async function putSingle(
   file: FileHandle,
   source: PutSource,
   options: PutOptions,
+  buffer: Buffer,
 ): Promise<UploadOutcome> {
-  const data = await readExactly(
-    file,
-    Buffer.allocUnsafe(source.size),
-    0,
-    source.size,
-    source.path,
-  );
+  const data = await readExactly(file, buffer, 0, source.size, source.path);
   const digest = sha256(data);
   if (digest.toString('hex') !== source.sha256.toLowerCase()) throw contentChanged(source);
   const command = new PutObjectCommand({
@@ -69,10 +73,13 @@ async function putSingle(
   const out = await send(target, 'put', options.signal, () =>
     target.client.send(command, { abortSignal: options.signal }),
   );
+  const stored = parseChecksum(out.ChecksumSHA256);
   return {
     ...(out.ETag ? { etag: out.ETag } : {}),
     ...(out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}),
     checksum: { algorithm: 'SHA256', value: digest.toString('base64') },
     bytesSent: data.length,
+    // S3 accepted exactly Content-Length bytes (it refuses a short or long body).
+    ...(stored ? { stored: { checksum: stored, size: out.Size ?? data.length } } : {}),
   };
 }

@@ -38,8 +38,10 @@ export type Fault =
   | { kind: 'drop' }
   /** Forwards, then flips the bits of one byte of the response body (the middle one). */
   | { kind: 'corrupt' }
-  /** Forwards, adding these response headers. */
-  | { kind: 'headers'; headers: Record<string, string> };
+  /** Forwards, adding (or replacing) these response headers and dropping those in `remove`. */
+  | { kind: 'headers'; headers: Record<string, string>; remove?: readonly string[] }
+  /** Forwards, then hands the client `body(answer)` instead of the answer's body (as text). */
+  | { kind: 'rewrite'; body: (text: string) => string };
 
 export interface FaultMatcher {
   method?: string;
@@ -224,6 +226,8 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: URL, fault
     },
     (answer) => {
       const headers = { ...answer.headers, ...(fault?.kind === 'headers' ? fault.headers : {}) };
+      if (fault?.kind === 'headers') for (const name of fault.remove ?? []) delete headers[name];
+      if (fault?.kind === 'rewrite') return rewriteBody(answer, res, headers, fault.body);
       res.writeHead(answer.statusCode ?? 502, headers);
       // A HEAD answer announces the object's length but carries no body.
       const length = req.method === 'HEAD' ? 0 : Number(answer.headers['content-length'] ?? 0);
@@ -242,6 +246,22 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: URL, fault
   );
   out.on('error', () => res.socket?.destroy());
   req.pipe(out);
+}
+
+function rewriteBody(
+  answer: IncomingMessage,
+  res: ServerResponse,
+  headers: IncomingHttpHeaders,
+  rewrite: (text: string) => string,
+): void {
+  const chunks: Buffer[] = [];
+  answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+  answer.on('end', () => {
+    const body = Buffer.from(rewrite(Buffer.concat(chunks).toString('utf8')), 'utf8');
+    const { 'transfer-encoding': _chunked, ...rest } = headers;
+    res.writeHead(answer.statusCode ?? 502, { ...rest, 'content-length': body.length });
+    res.end(body);
+  });
 }
 
 function flipByteAt(offset: number): Transform {

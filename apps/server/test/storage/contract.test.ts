@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { CancelledError, ObjectNotFoundError, SourceChangedError } from '../../src/errors.js';
 import type { Destination, MultipartState, PutSource } from '../../src/storage/destination.js';
 import { FolderDestination } from '../../src/storage/folder.js';
+import { MemoryBudget } from '../../src/storage/memory.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import {
   MOTO_PART_MIN_SIZE,
@@ -234,6 +235,30 @@ describe.each([
     await expect(put).rejects.toThrow(CancelledError);
     expect(await h.dest.head('videos/cancel.mov')).toBeNull();
     expect(await h.dest.listMultipartUploads('')).toEqual([]);
+  });
+
+  it('takes every buffer from a shared memory budget, never more than it, and gives it back', async () => {
+    // Room for three 64 KiB buffers (the smallest class) for eight files at once.
+    const memory = new MemoryBudget(3 * 64 * 1024);
+    const sources = [
+      ...Array.from({ length: 6 }, (_, i) => makeSource(work, `s${i}.jpg`, 3000 + i)),
+      ...Array.from({ length: 2 }, (_, i) => makeSource(work, `m${i}.mov`, 6 * PART + i)),
+    ];
+    const results = await Promise.all(
+      sources.map((source) =>
+        h.dest.put(`mix/${path.basename(source.path)}`, source, { partSize: PART, memory }),
+      ),
+    );
+    expect(results.map((r) => r.checksumVerified)).toEqual(sources.map(() => true));
+    for (const source of sources) {
+      expect(await readAll(h.dest, `mix/${path.basename(source.path)}`)).toEqual({
+        sha256: source.sha256,
+        size: source.size,
+      });
+    }
+    expect(memory.peak).toBeGreaterThan(0);
+    expect(memory.peak).toBeLessThanOrEqual(memory.limit);
+    expect(memory.lentBytes).toBe(0);
   });
 
   it('refuses a file that changed since it was hashed, storing nothing', async () => {

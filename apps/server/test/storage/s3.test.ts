@@ -4,6 +4,7 @@
  * a home uplink (injected by the proxy in front of moto): retried when transient, reported in
  * one line when permanent.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,7 @@ import {
   VerificationFailedError,
   WrongRegionError,
 } from '../../src/errors.js';
-import { verifyStream } from '../../src/storage/hashing.js';
+import { compositeSha256, sha256, verifyStream } from '../../src/storage/hashing.js';
 import { testDestination } from '../../src/storage/probe.js';
 import { RetryingDestination, type RetryEvent } from '../../src/storage/retrying.js';
 import type { S3DestinationConfig } from '../../src/storage/s3.js';
@@ -232,6 +233,137 @@ describe('what any S3 tool sees', () => {
     await dest.abortMultipart('videos/i.mov', upload!.uploadId);
     await dest.abortMultipart('videos/i.mov', upload!.uploadId);
     expect(await dest.listMultipartUploads('')).toEqual([]);
+  });
+});
+
+describe('rule 2: a put returns only once the stored copy matched the bytes sent', () => {
+  const otherChecksum = createHash('sha256').update('other bytes').digest('base64');
+  const withoutChecksum = {
+    kind: 'headers',
+    headers: {},
+    remove: ['x-amz-checksum-sha256'],
+  } as const;
+  const wrongChecksum = {
+    kind: 'headers',
+    headers: { 'x-amz-checksum-sha256': otherChecksum },
+  } as const;
+
+  /** S3's composite checksum of `data` cut into `partSize` parts, as "base64-N". */
+  function composite(data: Buffer, partSize: number): string {
+    const digests = [];
+    for (let offset = 0; offset < data.length; offset += partSize) {
+      digests.push(sha256(data.subarray(offset, offset + partSize)).toString('base64'));
+    }
+    return `${compositeSha256(digests)}-${digests.length}`;
+  }
+
+  it('verifies a single PUT from the checksum its answer carries, with no HEAD', async () => {
+    const { dest } = open();
+    const source = makeSource(work, 'v1.jpg', 3000);
+    expect(await dest.put('photos/v1.jpg', source)).toMatchObject({ checksumVerified: true });
+    expect(requestsTo('PUT', /v1\.jpg/)).toHaveLength(1);
+    expect(requestsTo('HEAD', /v1\.jpg/)).toEqual([]);
+  });
+
+  it('refuses a PUT whose answer names another checksum, and sends the file again', async () => {
+    const { dest, retries } = open();
+    proxy.inject({ method: 'PUT', path: /v2\.jpg/ }, wrongChecksum);
+    const result = await dest.put('photos/v2.jpg', makeSource(work, 'v2.jpg', 3000));
+    expect(retries.map((r) => r.error)).toEqual([expect.any(VerificationFailedError)]);
+    expect(retries[0]?.error.message).toBe(
+      "photos/v2.jpg: the stored copy's checksum does not match the file",
+    );
+    expect(requestsTo('PUT', /v2\.jpg/)).toHaveLength(2);
+    expect(result.checksumVerified).toBe(true);
+  });
+
+  it('fails the put when the stored checksum never matches', async () => {
+    const { dest } = open({}, 2);
+    proxy.inject({ method: 'PUT', path: /v3\.jpg/, times: 5 }, wrongChecksum);
+    await expect(dest.put('photos/v3.jpg', makeSource(work, 'v3.jpg', 3000))).rejects.toThrow(
+      "photos/v3.jpg: the stored copy's checksum does not match the file (gave up after 2 attempts)",
+    );
+  });
+
+  it('reads the copy back with a HEAD when the answer carries no checksum', async () => {
+    const { dest } = open();
+    proxy.inject({ method: 'PUT', path: /v4\.jpg/ }, withoutChecksum);
+    const result = await dest.put('photos/v4.jpg', makeSource(work, 'v4.jpg', 3000));
+    expect(result.checksumVerified).toBe(true);
+    expect(requestsTo('HEAD', /v4\.jpg/)).toHaveLength(1);
+  });
+
+  it('refuses what that HEAD shows wrong, and sends the file again', async () => {
+    const { dest, retries } = open();
+    proxy.inject({ method: 'PUT', path: /v5\.jpg/, times: 2 }, withoutChecksum);
+    proxy.inject({ method: 'HEAD', path: /v5\.jpg/ }, wrongChecksum);
+    const result = await dest.put('photos/v5.jpg', makeSource(work, 'v5.jpg', 3000));
+    expect(retries.map((r) => r.error.message)).toEqual([
+      "photos/v5.jpg: the stored copy's checksum does not match the file",
+    ]);
+    expect(requestsTo('HEAD', /v5\.jpg/)).toHaveLength(2);
+    expect(result.checksumVerified).toBe(true);
+  });
+
+  it('says when a server keeps no checksum at all (size and metadata still checked)', async () => {
+    const { dest } = open();
+    proxy.inject({ method: 'PUT', path: /v6\.jpg/ }, withoutChecksum);
+    proxy.inject({ method: 'HEAD', path: /v6\.jpg/ }, withoutChecksum);
+    const result = await dest.put('photos/v6.jpg', makeSource(work, 'v6.jpg', 3000));
+    expect(result.checksumVerified).toBe(false);
+  });
+
+  it("verifies a multipart upload from CompleteMultipartUpload's checksum where S3 gives one", async () => {
+    const { dest } = open();
+    const data = randomBytes(5 * PART + 1);
+    const source = makeSource(work, 'v7.mov', data);
+    // moto leaves the checksum out of that answer; S3 puts it there, as the proxy does here.
+    proxy.inject(
+      { method: 'POST', path: /v7\.mov\?uploadId=/ },
+      {
+        kind: 'rewrite',
+        body: (xml) =>
+          xml.replace(
+            '</CompleteMultipartUploadResult>',
+            `<ChecksumSHA256>${composite(data, PART)}</ChecksumSHA256></CompleteMultipartUploadResult>`,
+          ),
+      },
+    );
+    const result = await dest.put('videos/v7.mov', source, { partSize: PART });
+    expect(result).toMatchObject({ checksumVerified: true, checksum: { parts: 6 } });
+    expect(`${result.checksum?.value}-6`).toBe(composite(data, PART));
+    expect(requestsTo('POST', /v7\.mov\?uploadId=/)).toHaveLength(1);
+    expect(requestsTo('HEAD', /v7\.mov/)).toEqual([]);
+  });
+
+  it('refuses a multipart upload whose completion names another checksum', async () => {
+    const { dest, retries } = open();
+    const source = makeSource(work, 'v8.mov', 5 * PART + 1);
+    proxy.inject(
+      { method: 'POST', path: /v8\.mov\?uploadId=/ },
+      {
+        kind: 'rewrite',
+        body: (xml) =>
+          xml.replace(
+            '</CompleteMultipartUploadResult>',
+            `<ChecksumSHA256>${otherChecksum}-6</ChecksumSHA256></CompleteMultipartUploadResult>`,
+          ),
+      },
+    );
+    const result = await dest.put('videos/v8.mov', source, { partSize: PART });
+    expect(retries[0]?.error).toBeInstanceOf(VerificationFailedError);
+    // The retry finds the completed object and checks it with a HEAD (moto's answer has none).
+    expect(requestsTo('HEAD', /v8\.mov/).length).toBeGreaterThan(0);
+    expect(result.checksumVerified).toBe(true);
+  });
+
+  it('checks a multipart upload with a HEAD where the completion carries no checksum', async () => {
+    const { dest } = open();
+    const result = await dest.put('videos/v9.mov', makeSource(work, 'v9.mov', 5 * PART + 1), {
+      partSize: PART,
+    });
+    expect(result.checksumVerified).toBe(true);
+    expect(requestsTo('HEAD', /v9\.mov/)).toHaveLength(1);
   });
 });
 

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
+  CancelledError,
   InvalidKeyError,
   PermanentStorageError,
   UserInputError,
@@ -12,6 +13,7 @@ import {
 import { FolderDestination } from '../../src/storage/folder.js';
 import { verifyStream } from '../../src/storage/hashing.js';
 import { assertValidKey } from '../../src/storage/keys.js';
+import { MemoryBudget, sizeClass } from '../../src/storage/memory.js';
 import { openDestination, parseDestinationUrl, parseStorageClass } from '../../src/storage/open.js';
 import { MAX_PARTS, choosePartSize, partCount } from '../../src/storage/parts.js';
 import {
@@ -140,5 +142,90 @@ describe('verifyStream', () => {
     await run({ sha256, size: 5 });
     await expect(run({ sha256: '0'.repeat(64) })).rejects.toThrow(VerificationFailedError);
     await expect(run({ sha256, size: 6 })).rejects.toThrow('x: received 5 bytes, expected 6');
+  });
+});
+
+describe('MemoryBudget', () => {
+  const KiB = 1024;
+
+  it('rounds requests up to size classes', () => {
+    expect([1, 64 * KiB, 100 * KiB, 300 * KiB, MiB, MiB + 1, 16 * MiB].map(sizeClass)).toEqual([
+      64 * KiB,
+      64 * KiB,
+      128 * KiB,
+      512 * KiB,
+      MiB,
+      2 * MiB,
+      16 * MiB,
+    ]);
+  });
+
+  it('lends no more than its limit: a request waits until enough comes back', async () => {
+    const budget = new MemoryBudget(3 * MiB);
+    const a = await budget.take(MiB);
+    const b = await budget.take(2 * MiB);
+    let c: Buffer | undefined;
+    const waiting = budget.take(MiB).then((buffer) => (c = buffer));
+    await Promise.resolve();
+    expect(c).toBeUndefined();
+    budget.give(a);
+    await waiting;
+    // The buffer given back is lent again rather than a new one allocated.
+    expect(c).toBe(a);
+    expect(budget.peak).toBe(3 * MiB);
+    budget.give(b);
+    budget.give(c!);
+    expect(budget.used).toBeLessThanOrEqual(3 * MiB);
+  });
+
+  it('serves requests in order, so a large one is not starved by small ones', async () => {
+    const budget = new MemoryBudget(3 * MiB);
+    const held = await budget.take(2 * MiB);
+    const order: string[] = [];
+    // The small one would fit now, but the large one asked first.
+    const large = budget.take(2 * MiB).then((b) => (order.push('large'), b));
+    const small = budget.take(64 * KiB).then((b) => (order.push('small'), b));
+    budget.give(held);
+    budget.give(await large);
+    await small;
+    expect(order).toEqual(['large', 'small']);
+  });
+
+  it('serves a request larger than the whole budget alone', async () => {
+    const budget = new MemoryBudget(MiB);
+    const small = await budget.take(KiB);
+    let huge: Buffer | undefined;
+    const waiting = budget.take(4 * MiB).then((b) => (huge = b));
+    await Promise.resolve();
+    expect(huge).toBeUndefined();
+    budget.give(small);
+    await waiting;
+    expect(huge?.length).toBe(4 * MiB);
+    // Nothing is kept beside it.
+    expect(budget.used).toBe(4 * MiB);
+    budget.give(huge!);
+    expect(budget.used).toBe(0);
+  });
+
+  it('drops kept buffers when another size needs the room, and on trim', async () => {
+    const budget = new MemoryBudget(2 * MiB);
+    budget.give(await budget.take(2 * MiB));
+    expect(budget.used).toBe(2 * MiB);
+    const other = await budget.take(MiB);
+    expect(budget.used).toBe(MiB);
+    budget.give(other);
+    budget.trim();
+    expect(budget.used).toBe(0);
+  });
+
+  it('lets a waiting request go when its signal aborts', async () => {
+    const budget = new MemoryBudget(MiB);
+    const held = await budget.take(MiB);
+    const stop = new AbortController();
+    const waiting = budget.take(MiB, stop.signal);
+    stop.abort();
+    await expect(waiting).rejects.toBeInstanceOf(CancelledError);
+    budget.give(held);
+    expect((await budget.take(MiB)).length).toBe(MiB);
   });
 });
