@@ -22,18 +22,6 @@ const { addDestination, getDestination } = await import(
 const { archiveParams } = await import(new URL('archive/start.js', dist).href);
 const { listFailures } = await import(new URL('jobs/store.js', dist).href);
 
-// A what-if for the benchmark only, never what the product does: GLACIER_BENCH_WHATIF=no-head
-// skips the verifying HEAD after a single-part PUT (S3 itself checks the x-amz-checksum-sha256
-// sent with the PUT and refuses a body that does not match it), to measure what that HEAD costs.
-if (process.env.GLACIER_BENCH_WHATIF === 'no-head') {
-  const { S3Destination } = await import(new URL('storage/s3.js', dist).href);
-  const verifyStored = S3Destination.prototype.verifyStored;
-  if (typeof verifyStored !== 'function') throw new Error('S3Destination.verifyStored is gone');
-  S3Destination.prototype.verifyStored = async function (key, source, outcome) {
-    if (outcome.checksum.parts === undefined && outcome.bytesSent === source.size) return true;
-    return verifyStored.call(this, key, source, outcome);
-  };
-}
 const ctx = createAppContext(loadConfig());
 let out;
 try {

@@ -8,12 +8,11 @@
 // Needs `pnpm --filter @glacier/server build`, `bash scripts/moto.sh` (moto's venv) and
 // `apt-get install -y time awscli rclone`. Installs nothing itself.
 //   node bench/upload.mjs [--runs 2] [--big 2] [--big-mib 1024] [--small 2000]
-//        [--huge-mib 5120 | --huge-mib 0] [--concurrency 4,8] [--tree data|data/photos|data/video]
-//        [--huge-peers] [--work DIR] [--profile] [--max-load 1] [--what-if no-head]
-// --concurrency adds runs of ours with GLACIER_ARCHIVE_CONCURRENCY set to each value (the
-// headline row is the default configuration); --tree benchmarks one part of the data only;
-// --what-if no-head adds runs of ours without the verifying HEAD after a single-part PUT (a
-// what-if measured by patching the built code in upload-once.mjs, not a product setting);
+//        [--huge-mib 5120 | --huge-mib 0] [--concurrency 4,8] [--small-concurrency 4,16]
+//        [--tree data|data/photos|data/video] [--huge-peers] [--work DIR] [--profile] [--max-load 1]
+// --concurrency adds runs of ours with GLACIER_ARCHIVE_CONCURRENCY (large files at once) set to
+// each value, --small-concurrency with GLACIER_ARCHIVE_SMALL_CONCURRENCY (files sent in one PUT
+// at once); the headline row is the default configuration; --tree benchmarks one part only;
 // --profile writes a V8 CPU profile of each of our runs to .work/upload/profiles (read it with
 // `node bench/cpuprofile-top.mjs FILE`; profiling slows the run, so its timings do not count).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -55,10 +54,22 @@ const bigCount = Number(args.big ?? 2);
 const bigMiB = Number(args['big-mib'] ?? 1024);
 const smallCount = Number(args.small ?? 2000);
 const hugeMiB = Number(args['huge-mib'] ?? 5120);
-const extraConcurrency = args.concurrency ? String(args.concurrency).split(',').map(Number) : [];
+const numbers = (value) => (value ? String(value).split(',').map(Number) : []);
+/** Extra runs of ours, each with one setting changed. */
+const variants = [
+  ...numbers(args.concurrency).map((c) => ({
+    key: `ours-c${c}`,
+    label: `ours, GLACIER_ARCHIVE_CONCURRENCY=${c}`,
+    env: { GLACIER_ARCHIVE_CONCURRENCY: String(c) },
+  })),
+  ...numbers(args['small-concurrency']).map((c) => ({
+    key: `ours-s${c}`,
+    label: `ours, GLACIER_ARCHIVE_SMALL_CONCURRENCY=${c}`,
+    env: { GLACIER_ARCHIVE_SMALL_CONCURRENCY: String(c) },
+  })),
+];
 const treeArg = args.tree ?? 'data';
 const hugePeers = args['huge-peers'] === 'yes';
-const whatIfNoHead = args['what-if'] === 'no-head';
 // --max-load: wait (up to 30 min) for the 1-minute load average to fall below it before measuring
 // (other people's tests share the machine); the load at each run is printed either way.
 const maxLoad = args['max-load'] === undefined ? null : Number(args['max-load']);
@@ -351,25 +362,17 @@ function prepareOurs(moto, dir, label, prefix) {
   return { template, scan: { ...t, inner } };
 }
 
-function oursArchive(template, label, concurrency, whatIf) {
+function oursArchive(template, label, variant) {
   const dataDir = path.join(work, `ours-run-${label}`);
   rmSync(dataDir, { recursive: true, force: true });
   cpSync(template, dataDir, { recursive: true });
-  const env = {
-    ...toolEnv,
-    ...(concurrency ? { GLACIER_ARCHIVE_CONCURRENCY: String(concurrency) } : {}),
-    ...(whatIf ? { GLACIER_BENCH_WHATIF: whatIf } : {}),
-  };
+  const env = { ...toolEnv, ...variant?.env };
   try {
     const profile = args.profile
       ? [
           '--cpu-prof',
           '--cpu-prof-dir',
-          path.join(
-            work,
-            'profiles',
-            `${label}-c${concurrency ?? 'default'}${whatIf ? `-${whatIf}` : ''}`,
-          ),
+          path.join(work, 'profiles', `${label}-${variant?.key ?? 'ours'}`),
         ]
       : [];
     const t = timed(
@@ -448,13 +451,11 @@ try {
   const oursExpected = new Map([...expected].map(([rel, size]) => [`bench/${rel}`, size]));
 
   const label = {
-    ours: 'ours (archive job, defaults: 2 files × 3 parts of 16 MiB)',
+    ours: 'ours (archive job, defaults: 2 large files × 3 parts of 16 MiB + 8 small files)',
     aws: '`aws s3 cp --recursive` (defaults: 10 requests, 8 MiB parts)',
     rclone: '`rclone copy` (defaults: 4 transfers × 4 parts of 5 MiB)',
   };
-  for (const c of extraConcurrency) label[`ours-c${c}`] = `ours, GLACIER_ARCHIVE_CONCURRENCY=${c}`;
   const samples = { ours: [], aws: [], rclone: [] };
-  for (const c of extraConcurrency) samples[`ours-c${c}`] = [];
   const tools = {
     ours: () =>
       measure(
@@ -475,31 +476,17 @@ try {
         expected,
       ),
   };
-  for (const c of extraConcurrency) {
-    tools[`ours-c${c}`] = () =>
+  for (const variant of variants) {
+    label[variant.key] = variant.label;
+    samples[variant.key] = [];
+    tools[variant.key] = () =>
       measure(
         moto,
-        `ours, concurrency ${c}`,
-        () => oursArchive(prepared.template, 'bench', c),
+        variant.label,
+        () => oursArchive(prepared.template, 'bench', variant),
         'prefix-ours',
         oursExpected,
       );
-  }
-  if (whatIfNoHead) {
-    for (const c of [null, ...extraConcurrency]) {
-      const name = c ? `ours-c${c}-nohead` : 'ours-nohead';
-      samples[name] = [];
-      label[name] =
-        `what-if: ours${c ? `, GLACIER_ARCHIVE_CONCURRENCY=${c}` : ''}, no HEAD after a single PUT`;
-      tools[name] = () =>
-        measure(
-          moto,
-          `ours${c ? `, concurrency ${c}` : ''}, no HEAD`,
-          () => oursArchive(prepared.template, 'bench', c, 'no-head'),
-          'prefix-ours',
-          oursExpected,
-        );
-    }
   }
   const order = Object.keys(tools);
   for (let round = 0; round < runs; round++) {
