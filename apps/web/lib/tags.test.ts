@@ -96,24 +96,25 @@ describe('file badges', () => {
 });
 
 describe('restore badges', () => {
-  const restore = (state: RestoreTag['state'], expiresAt: number | null = null): RestoreTag => ({
-    state,
-    expiresAt,
-    destination: 'ireland',
-  });
+  const restore = (
+    state: RestoreTag['state'],
+    expiresAt: number | null = null,
+    destination = 'ireland',
+  ): RestoreTag => ({ state, expiresAt, destination, reason: null });
 
   it('follows a restore from the request to the readable copy', () => {
     expect(restoreTag(restore('pending'), NOW)).toMatchObject({
-      label: 'restore requested',
+      key: 'restore-ireland',
+      label: 'restore requested: ireland',
       title: 'Restore from ireland requested',
     });
-    expect(restoreTag(restore('requested'), NOW)?.label).toBe('restore requested');
+    expect(restoreTag(restore('requested'), NOW)?.label).toBe('restore requested: ireland');
     expect(restoreTag(restore('in-progress'), NOW)).toMatchObject({
-      label: 'restoring',
+      label: 'restoring: ireland',
       tone: 'info',
     });
     expect(restoreTag(restore('downloaded'), NOW)).toMatchObject({
-      label: 'downloaded',
+      label: 'downloaded: ireland',
       title: 'Restored from ireland and downloaded',
     });
   });
@@ -121,57 +122,64 @@ describe('restore badges', () => {
   it('shows how long a restored copy stays readable, and until when', () => {
     const inTwoDays = NOW + 51 * HOUR + 10 * 60_000;
     const badge = restoreTag(restore('available', inTwoDays), NOW);
-    expect(badge?.label).toBe('restored · 2 days 3 h left');
+    expect(badge?.label).toBe('restored: ireland · 2 days 3 h left');
     expect(badge?.tone).toBe('ok');
     // 15:10 UTC on March 16 is 11:10 in New York (EDT), the zone the tests run in.
     expect(badge?.title.replace(/\s/g, ' ')).toBe(
       'Restored copy readable in ireland until Mar 16, 2025, 11:10 AM',
     );
     expect(restoreTag(restore('available', NOW + 90 * 60_000), NOW)?.label).toBe(
-      'restored · 1 h 30 min left',
+      'restored: ireland · 1 h 30 min left',
     );
     expect(restoreTag(restore('available'), NOW)).toMatchObject({
-      label: 'restored',
+      label: 'restored: ireland',
       title: 'Restored copy readable in ireland',
     });
   });
 
   it('reads a restored copy past its expiry as expired, before the server says so', () => {
     const badge = restoreTag(restore('available', NOW - 1), NOW);
-    expect(badge).toMatchObject({ label: 'restore expired', tone: 'muted' });
+    expect(badge).toMatchObject({ label: 'restore expired: ireland', tone: 'muted' });
     expect(badge?.title).toMatch(/^The restored copy in ireland expired .*: restore again/);
-    expect(restoreTag(restore('available', NOW), NOW)?.label).toBe('restore expired');
+    expect(restoreTag(restore('available', NOW), NOW)?.label).toBe('restore expired: ireland');
     expect(restoreTag(restore('expired'), NOW)).toMatchObject({
-      label: 'restore expired',
+      label: 'restore expired: ireland',
       title: 'The restored copy in ireland has expired: restore again to read it',
     });
   });
 
   it('gives the reason of a failed restore; a skipped file shows nothing', () => {
     expect(restoreTag({ ...restore('failed'), reason: 'NoSuchKey' }, NOW)).toMatchObject({
-      label: 'restore failed',
+      label: 'restore failed: ireland',
       tone: 'danger',
       title: 'Restore from ireland failed: NoSuchKey',
     });
     expect(restoreTag(restore('failed'), NOW)?.title).toBe('Restore from ireland failed');
     expect(restoreTag(restore('skipped'), NOW)).toBeNull();
-    expect(labels(fileBadges(file({ archived: ['ireland'] }), restore('skipped'), NOW))).toEqual([
-      'archived: ireland',
-    ]);
+    expect(
+      labels(fileBadges(file({ archived: ['ireland'], restores: [restore('skipped')] }), NOW)),
+    ).toEqual(['archived: ireland']);
   });
 
-  it('places the restore after the warnings and before what is done', () => {
+  it('shows one badge per destination, after the warnings and before what is done', () => {
     const badges = fileBadges(
-      file({ missing: true, summarised: true, archived: ['ireland'] }),
-      restore('available', NOW + 3 * HOUR),
+      file({
+        missing: true,
+        summarised: true,
+        archived: ['ireland', 'oregon'],
+        restores: [restore('available', NOW + 3 * HOUR), restore('in-progress', null, 'oregon')],
+      }),
       NOW,
     );
     expect(labels(badges)).toEqual([
       'missing',
-      'restored · 3 h left',
+      'restored: ireland · 3 h left',
+      'restoring: oregon',
       'summarised',
       'archived: ireland',
+      'archived: oregon',
     ]);
+    expect(badges[2]?.key).toBe('restore-oregon');
   });
 });
 
@@ -191,16 +199,22 @@ describe('FileTags', () => {
     );
   });
 
-  it('renders a restore it is given, and nothing for a file without tags', () => {
+  it('renders the restores the server lists, and nothing for a file without tags', () => {
     const html = renderToStaticMarkup(
       createElement(FileTags, {
-        file: view({}),
+        file: view({
+          restores: [
+            { state: 'in-progress', expiresAt: null, destination: 'oregon', reason: null },
+          ],
+        }),
         compact: true,
-        restore: { state: 'in-progress', expiresAt: null, destination: 'oregon' },
       }),
     );
-    expect(html).toContain('<ul class="tags tags-compact" aria-label="Tags">');
-    expect(html).toContain('data-tag="restore">restoring</li>');
+    expect(html).toBe(
+      '<ul class="tags tags-compact" aria-label="Tags">' +
+        '<li class="badge info" title="Being restored from oregon: not readable yet" data-tag="restore-oregon">restoring: oregon</li>' +
+        '</ul>',
+    );
     expect(renderToStaticMarkup(createElement(FileTags, { file: view({}) }))).toBe('');
   });
 });

@@ -1,9 +1,9 @@
 /**
  * The tags a file shows (badges in the list, the grid and the details), derived from the file's
- * catalog tags and, where the caller knows it, the state of its latest restore. Pure: the
- * components only render what this returns.
+ * tags as the server lists them, restores included. Pure: the components only render what this
+ * returns.
  */
-import type { RestoreItemView } from '@glacier/server/api';
+import type { FileRestoreTag } from '@glacier/server/api';
 import type { FileView } from './api';
 import { formatDateTime, formatEta } from './format';
 
@@ -17,23 +17,18 @@ export interface TagBadge {
   title: string;
 }
 
-/** What a file's restore says about it: one item of a restore job, from where it was asked. */
-export interface RestoreTag {
-  state: RestoreItemView['state'];
-  expiresAt: RestoreItemView['expiresAt'];
-  destination: string;
-  reason?: string | null;
-}
+/** The latest restore of the file's content from one destination, as the server lists it. */
+export type RestoreTag = FileRestoreTag;
 
 /**
  * The badges of a file, most urgent first: missing, moved, modified (or "modified since
- * archived" when the verified copies hold the old content), unread, problem; then the restore
- * state (with the time left before a restored copy expires); then what is done: summarised (on a
- * contact sheet), and one "archived" badge per destination that holds a verified copy.
+ * archived" when the verified copies hold the old content), unread, problem; then one restore
+ * badge per destination (with the time left before a restored copy expires); then what is done:
+ * summarised (on a contact sheet), and one "archived" badge per destination that holds a
+ * verified copy.
  */
 export function fileBadges(
   file: Pick<FileView, 'tags' | 'problem'>,
-  restore: RestoreTag | null = null,
   now: number = Date.now(),
 ): TagBadge[] {
   const tags: TagBadge[] = [];
@@ -63,8 +58,10 @@ export function fileBadges(
     tags.push({ key: 'unread', label: 'unread', tone: 'muted', title: 'Content not read yet' });
   if (file.problem)
     tags.push({ key: 'problem', label: 'problem', tone: 'danger', title: file.problem });
-  const restoreBadge = restore ? restoreTag(restore, now) : null;
-  if (restoreBadge) tags.push(restoreBadge);
+  for (const restore of t.restores ?? []) {
+    const badge = restoreTag(restore, now);
+    if (badge) tags.push(badge);
+  }
   if (t.summarised) {
     tags.push({
       key: 'summarised',
@@ -85,8 +82,9 @@ export function fileBadges(
 }
 
 /**
- * A restore's badge: "restore requested", "restoring", "restored · 2 days 3 h left",
- * "restore expired", "restore failed", "downloaded". A restored copy whose expiry has passed
+ * A restore's badge, named by its destination as the archived ones are: "restore requested:
+ * DEST", "restoring: DEST", "restored: DEST · 2 days 3 h left", "restore expired: DEST",
+ * "restore failed: DEST", "downloaded: DEST". A restored copy whose expiry has passed
  * reads as expired even before the server has noticed. A skipped item shows nothing.
  */
 export function restoreTag(restore: RestoreTag, now: number = Date.now()): TagBadge | null {
@@ -96,23 +94,26 @@ export function restoreTag(restore: RestoreTag, now: number = Date.now()): TagBa
     case 'pending':
     case 'requested':
       return {
-        key: 'restore',
-        label: 'restore requested',
+        key: `restore-${from}`,
+        label: `restore requested: ${from}`,
         tone: 'info',
         title: `Restore from ${from} requested`,
       };
     case 'in-progress':
       return {
-        key: 'restore',
-        label: 'restoring',
+        key: `restore-${from}`,
+        label: `restoring: ${from}`,
         tone: 'info',
-        title: `Being restored from ${from}: readable in a few hours`,
+        title: `Being restored from ${from}: not readable yet`,
       };
     case 'available':
       if (until !== null && until <= now) return expired(from, until);
       return {
-        key: 'restore',
-        label: until === null ? 'restored' : `restored · ${formatEta((until - now) / 1000)} left`,
+        key: `restore-${from}`,
+        label:
+          until === null
+            ? `restored: ${from}`
+            : `restored: ${from} · ${formatEta((until - now) / 1000)} left`,
         tone: 'ok',
         title:
           until === null
@@ -123,15 +124,15 @@ export function restoreTag(restore: RestoreTag, now: number = Date.now()): TagBa
       return expired(from, until);
     case 'downloaded':
       return {
-        key: 'restore',
-        label: 'downloaded',
+        key: `restore-${from}`,
+        label: `downloaded: ${from}`,
         tone: 'ok',
         title: `Restored from ${from} and downloaded`,
       };
     case 'failed':
       return {
-        key: 'restore',
-        label: 'restore failed',
+        key: `restore-${from}`,
+        label: `restore failed: ${from}`,
         tone: 'danger',
         title: restore.reason
           ? `Restore from ${from} failed: ${restore.reason}`
@@ -144,8 +145,8 @@ export function restoreTag(restore: RestoreTag, now: number = Date.now()): TagBa
 
 function expired(from: string, until: number | null): TagBadge {
   return {
-    key: 'restore',
-    label: 'restore expired',
+    key: `restore-${from}`,
+    label: `restore expired: ${from}`,
     tone: 'muted',
     title:
       until === null

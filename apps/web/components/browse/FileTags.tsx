@@ -1,17 +1,8 @@
 import type { FileView } from '../../lib/api';
-import { fileBadges, type RestoreTag } from '../../lib/tags';
+import { fileBadges } from '../../lib/tags';
 
-/** A file's badges (derived in `lib/tags.ts`); `restore`: its latest restore, where known. */
-export function FileTags({
-  file,
-  compact = false,
-  restore = null,
-}: {
-  file: FileView;
-  compact?: boolean;
-  restore?: RestoreTag | null;
-}) {
-  const tags = fileBadges(file, restore);
+export function FileTags({ file, compact = false }: { file: FileView; compact?: boolean }) {
+  const tags = fileBadges(file);
   if (tags.length === 0) return null;
   return (
     <ul className={`tags${compact ? ' tags-compact' : ''}`} aria-label="Tags">
