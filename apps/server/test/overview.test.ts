@@ -163,8 +163,14 @@ describe('overview', () => {
       billedBytes: deep.billedBytes,
       byDestination: [{ destination: 'cold', costPerMonth: byClass.DEEP_ARCHIVE!.costPerMonth }],
     });
+    // Fractions of a cent are kept (the quote rounds to a hundredth of a cent).
+    const GiB = 1024 ** 3;
+    const deepExact =
+      ((1000 + 50 * 1024 * 1024 + 2 * 32768) / GiB) * 0.00099 + ((2 * 8192) / GiB) * 0.023;
+    expect(byClass.DEEP_ARCHIVE!.costPerMonth).toBeCloseTo(deepExact, 8);
     expect(byClass.DEEP_ARCHIVE!.costPerMonth).toBeCloseTo(deep.storagePerMonth, 4);
     expect(byClass.STANDARD_IA).toMatchObject({ objects: 2, billedBytes: 2 * 131072 });
+    expect(byClass.STANDARD_IA!.costPerMonth).toBeCloseTo(((2 * 131072) / GiB) * 0.0125, 8);
     expect(byClass.STANDARD_IA!.costPerMonth).toBeCloseTo(ia.storagePerMonth, 4);
     const dest = overview.destinations.find((d) => d.name === 'cold')!;
     expect(dest).toMatchObject({
@@ -175,8 +181,11 @@ describe('overview', () => {
       lostObjects: 1,
       estimated: false,
     });
-    expect(dest.costPerMonth).toBeCloseTo(deep.storagePerMonth + ia.storagePerMonth, 4);
-    expect(overview.totals.costPerMonth).toBeCloseTo(dest.costPerMonth!, 4);
+    expect(dest.costPerMonth).toBeCloseTo(
+      byClass.DEEP_ARCHIVE!.costPerMonth + byClass.STANDARD_IA!.costPerMonth,
+      8,
+    );
+    expect(overview.totals.costPerMonth).toBeCloseTo(dest.costPerMonth!, 8);
     // a.jpg's content is a different hash here: the media files are still not in "cold".
     expect(overview.roots.find((r) => r.label === 'photos')!.destinations[0]).toEqual({
       destination: 'cold',

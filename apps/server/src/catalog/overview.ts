@@ -329,6 +329,7 @@ function sum<T>(items: T[], value: (item: T) => number): number {
   return items.reduce((n, item) => n + value(item), 0);
 }
 
+/** As monthlyStorageCost rounds: sums of fractions of a cent stay visible. */
 function round(amount: number): number {
-  return Math.round(amount * 10_000) / 10_000;
+  return Math.round(amount * 1e8) / 1e8;
 }

@@ -58,6 +58,7 @@ export function monthlyStorageCost(stored: StoredObjects): StorageCost {
   };
 }
 
+/** To a millionth of a cent: a small library's storage costs fractions of a cent a month. */
 function round(amount: number): number {
-  return Math.round(amount * 10_000) / 10_000;
+  return Math.round(amount * 1e8) / 1e8;
 }
