@@ -6,6 +6,7 @@ import { getJobs, getRoots, queryKeys } from '../lib/api';
 import { ACTIVE_STATES } from '../lib/jobs';
 import { QueryState } from './QueryState';
 import { JobCard } from './jobs/JobCard';
+import { PanelHead } from './dashboard/PanelHead';
 
 /** Recent jobs whose failures are looked up even when finished (older ones: on request). */
 const FAILURES_OF_RECENT = 5;
@@ -27,13 +28,12 @@ export function JobsSection() {
 
   return (
     <section className="panel" aria-labelledby="jobs-heading">
-      <div className="panel-head">
-        <h2 id="jobs-heading">Jobs</h2>
-        {all.length > 0 ? <span className="count">{all.length}</span> : null}
-        <Link href="/jobs/" className="panel-link">
-          All activity<span aria-hidden="true"> →</span>
-        </Link>
-      </div>
+      <PanelHead
+        id="jobs-heading"
+        title="Jobs"
+        count={all.length}
+        link={{ href: '/jobs/', text: 'All activity' }}
+      />
       <QueryState isPending={jobs.isPending} error={jobs.error} onRetry={() => void jobs.refetch()}>
         {() =>
           shown.length > 0 ? (

@@ -13,13 +13,21 @@ import {
   type JobView,
   type RootSummary,
 } from '../lib/api';
-import { formatBytes, formatCount, formatDateTime, formatRelative, toDate } from '../lib/format';
+import { statusKeys, type RootOverview } from '../lib/api-status';
+import { formatBytes, formatCount } from '../lib/format';
 import { QueryState } from './QueryState';
 import { browseUrl } from './browse/browse-state';
+import { CoverageBar } from './dashboard/CoverageBar';
+import { RelativeTime } from './dashboard/RelativeTime';
+import coverageStyles from './dashboard/dashboard.module.css';
 
 const ACTIVE_STATES: ReadonlySet<JobView['state']> = new Set(['queued', 'running', 'paused']);
 
-export function RootsSection() {
+/**
+ * The media roots (online or offline, counts, Scan, Browse) and the form that adds one. On the
+ * dashboard, `coverage` adds each root's bars: how much of it each destination holds.
+ */
+export function RootsSection({ coverage }: { coverage?: RootOverview[] | undefined } = {}) {
   const roots = useQuery({
     queryKey: queryKeys.roots,
     queryFn: ({ signal }) => getRoots(signal),
@@ -52,7 +60,12 @@ export function RootsSection() {
           roots.data && roots.data.length > 0 ? (
             <ul className="list" aria-label="Media roots">
               {roots.data.map((root) => (
-                <RootItem key={root.id} root={root} activeScan={activeScans.get(root.id)} />
+                <RootItem
+                  key={root.id}
+                  root={root}
+                  activeScan={activeScans.get(root.id)}
+                  coverage={coverage?.find((c) => c.id === root.id)}
+                />
               ))}
             </ul>
           ) : (
@@ -73,7 +86,15 @@ export function RootsSection() {
   );
 }
 
-function RootItem({ root, activeScan }: { root: RootSummary; activeScan: JobView | undefined }) {
+function RootItem({
+  root,
+  activeScan,
+  coverage,
+}: {
+  root: RootSummary;
+  activeScan: JobView | undefined;
+  coverage: RootOverview | undefined;
+}) {
   const queryClient = useQueryClient();
   const errorId = useId();
   const scan = useMutation({
@@ -116,13 +137,7 @@ function RootItem({ root, activeScan }: { root: RootSummary; activeScan: JobView
             'never scanned'
           ) : (
             <>
-              scanned{' '}
-              <time
-                dateTime={toDate(root.lastScanAt).toISOString()}
-                title={formatDateTime(root.lastScanAt)}
-              >
-                {formatRelative(root.lastScanAt)}
-              </time>
+              scanned <RelativeTime at={root.lastScanAt} />
             </>
           )}
         </span>
@@ -132,6 +147,7 @@ function RootItem({ root, activeScan }: { root: RootSummary; activeScan: JobView
           </span>
         ) : null}
       </p>
+      {coverage ? <RootCoverage root={coverage} /> : null}
       <div className="actions">
         <button
           type="button"
@@ -157,6 +173,38 @@ function RootItem({ root, activeScan }: { root: RootSummary; activeScan: JobView
         </p>
       ) : null}
     </li>
+  );
+}
+
+/** One bar per destination: the root's files archived there, and those not yet. */
+function RootCoverage({ root }: { root: RootOverview }) {
+  const total = { files: root.files, bytes: root.bytes };
+  if (root.destinations.length === 0 || root.files === 0) {
+    return root.files === 0 ? null : (
+      <p className="muted small-text">
+        Not archived anywhere yet: add a destination in <Link href="/settings/">Settings</Link>.
+      </p>
+    );
+  }
+  return (
+    <>
+      <ul className={coverageStyles.coverageList} aria-label={`Archive coverage of ${root.label}`}>
+        {root.destinations.map((d) => (
+          <CoverageBar
+            key={d.destination}
+            name={d.destination}
+            label={`${root.label} in ${d.destination}`}
+            done={d}
+            total={total}
+          />
+        ))}
+      </ul>
+      {root.unreadFiles > 0 ? (
+        <p className="warn-text small-text">
+          {formatCount(root.unreadFiles, 'file')} changed or not read yet: scan before archiving.
+        </p>
+      ) : null}
+    </>
   );
 }
 
@@ -202,6 +250,7 @@ function AddRootForm({ initiallyOpen }: { initiallyOpen: boolean }) {
           : roots,
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.roots });
+      void queryClient.invalidateQueries({ queryKey: statusKeys.overview });
       setAdded(root.label);
       setPath('');
       setLabel('');

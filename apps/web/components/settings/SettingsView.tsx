@@ -7,7 +7,6 @@ import {
   ApiError,
   addDestination,
   getDestinations,
-  getHealth,
   queryKeys,
   testDestination,
   type AddDestinationBody,
@@ -17,15 +16,23 @@ import {
 } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { QueryState } from '../QueryState';
+import { RootsSection } from '../RootsSection';
+import { RuntimeSettingsSection, useSettings } from './RuntimeSettings';
+import { DestinationHead } from './DestinationHead';
 import { DEFAULT_STORAGE_CLASS, STORAGE_CLASS_CHOICES, storageClassLabel } from './storage-classes';
 
-/** `/settings/`: destinations (add, test), and what this server is. */
+/**
+ * `/settings/`: the media roots (online or offline; add one), the transfer settings changed at
+ * run time, the destinations (add, test), and what this server is.
+ */
 export function SettingsView() {
   return (
     <main className="page settings">
       <div className="page-head">
         <h1>Settings</h1>
       </div>
+      <RootsSection />
+      <RuntimeSettingsSection />
       <DestinationsSection />
       <AboutSection />
     </main>
@@ -86,12 +93,7 @@ function DestinationItem({ destination: d }: { destination: DestinationView }) {
   const test = useMutation({ mutationFn: () => testDestination(d.name) });
   return (
     <li className="item" aria-label={`Destination ${d.name}`}>
-      <div className="item-head">
-        <span className="item-title">{d.name}</span>
-        <span className={`badge ${d.kind === 's3' ? 'info' : 'muted'}`}>
-          {d.kind === 's3' ? 'S3' : 'folder'}
-        </span>
-      </div>
+      <DestinationHead name={d.name} kind={d.kind} />
       <p className="path" title={d.url}>
         {d.url}
       </p>
@@ -159,11 +161,14 @@ type Kind = 's3' | 'folder';
 
 function AddDestinationForm({ initiallyOpen }: { initiallyOpen: boolean }) {
   const queryClient = useQueryClient();
+  // The default class set under Transfers is offered first (until the user picks another).
+  const defaultClass = useSettings().data?.defaultStorageClass.value ?? DEFAULT_STORAGE_CLASS;
   const [open, setOpen] = useState(initiallyOpen);
   const [kind, setKind] = useState<Kind>('s3');
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
-  const [storageClass, setStorageClass] = useState<string>(DEFAULT_STORAGE_CLASS);
+  const [pickedClass, setStorageClass] = useState<string | null>(null);
+  const storageClass = pickedClass ?? defaultClass;
   const [region, setRegion] = useState('');
   const [endpoint, setEndpoint] = useState('');
   const [added, setAdded] = useState<string | null>(null);
@@ -363,7 +368,7 @@ function AddDestinationForm({ initiallyOpen }: { initiallyOpen: boolean }) {
 }
 
 function AboutSection() {
-  const health = useQuery({ queryKey: queryKeys.health, queryFn: getHealth, staleTime: Infinity });
+  const settings = useSettings();
   return (
     <section className="panel" aria-labelledby="about-heading">
       <div className="panel-head">
@@ -372,12 +377,25 @@ function AboutSection() {
       <dl className="details-list">
         <div className="details-row">
           <dt>Version</dt>
-          <dd data-testid="version">{health.data?.version ?? '…'}</dd>
+          <dd data-testid="version">{settings.data?.version ?? '…'}</dd>
         </div>
         <div className="details-row">
-          <dt>Media roots</dt>
+          <dt>Data folder</dt>
+          <dd className="path-text" data-testid="data-dir">
+            {settings.data?.dataDir ?? '…'}
+          </dd>
+        </div>
+        <div className="details-row">
+          <dt>Holds</dt>
           <dd>
-            Added and scanned on the <Link href="/">home page</Link>.
+            the catalog (catalog.sqlite) and its backups, thumbnails, contact sheets, and
+            secret.key, which seals S3 keys given to the app: back it up with the NAS.
+          </dd>
+        </div>
+        <div className="details-row">
+          <dt>Numbers</dt>
+          <dd>
+            Coverage and monthly cost are on the <Link href="/">home page</Link>.
           </dd>
         </div>
       </dl>
