@@ -39,7 +39,6 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
       [SUMMARISE_JOB]: summariseJobHandler(catalog, config.dataDir),
       // The upload limit and files at once are read at each start: they can change at run time.
       [ARCHIVE_JOB]: archiveHandlerWithRuntimeSettings(catalog, config, {
-        smallFileConcurrency: config.archiveSmallFileConcurrency,
         dataDir: config.dataDir,
         secrets,
       }),

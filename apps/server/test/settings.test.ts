@@ -21,7 +21,11 @@ import {
 import { createBucket } from './storage/support.js';
 
 // The configuration's values are the defaults the settings fall back to.
-const CONFIG = { GLACIER_UPLOAD_LIMIT_KIBPS: '512', GLACIER_ARCHIVE_CONCURRENCY: '3' };
+const CONFIG = {
+  GLACIER_UPLOAD_LIMIT_KIBPS: '512',
+  GLACIER_ARCHIVE_CONCURRENCY: '3',
+  GLACIER_ARCHIVE_SMALL_CONCURRENCY: '6',
+};
 
 let env: TestEnv;
 let http: SignedInApp;
@@ -44,6 +48,7 @@ describe('settings changed at run time', () => {
     expect(readRuntimeSettings(env.ctx.catalog, env.ctx.config)).toEqual({
       uploadLimitKiBps: { value: 512, default: 512, overridden: false },
       archiveFileConcurrency: { value: 3, default: 3, overridden: false },
+      archiveSmallFileConcurrency: { value: 6, default: 6, overridden: false },
       defaultStorageClass: { value: 'DEEP_ARCHIVE', default: 'DEEP_ARCHIVE', overridden: false },
     });
   });
@@ -52,6 +57,7 @@ describe('settings changed at run time', () => {
     updateRuntimeSettings(env.ctx.catalog, env.ctx.config, {
       uploadLimitKiBps: 0,
       archiveFileConcurrency: 5,
+      archiveSmallFileConcurrency: 20,
       defaultStorageClass: 'GLACIER',
     });
     // Another process on the same data dir (the CLI, or the server after a restart).
@@ -60,6 +66,7 @@ describe('settings changed at run time', () => {
       expect(currentRuntimeValues(again.ctx.catalog, again.ctx.config)).toEqual({
         uploadLimitKiBps: null, // 0 means no limit
         archiveFileConcurrency: 5,
+        archiveSmallFileConcurrency: 20,
         defaultStorageClass: 'GLACIER',
       });
     } finally {
@@ -68,9 +75,11 @@ describe('settings changed at run time', () => {
     const view = updateRuntimeSettings(env.ctx.catalog, env.ctx.config, {
       uploadLimitKiBps: null,
       archiveFileConcurrency: null,
+      archiveSmallFileConcurrency: null,
     });
     expect(view.uploadLimitKiBps).toEqual({ value: 512, default: 512, overridden: false });
     expect(view.archiveFileConcurrency).toEqual({ value: 3, default: 3, overridden: false });
+    expect(view.archiveSmallFileConcurrency).toEqual({ value: 6, default: 6, overridden: false });
     expect(view.defaultStorageClass).toEqual({
       value: 'GLACIER',
       default: 'DEEP_ARCHIVE',
@@ -132,6 +141,8 @@ describe('/api/settings', () => {
     [{ uploadLimitKiBps: 20_000_000 }, 'uploadLimitKiBps: at most 10000000 KiB/s'],
     [{ archiveFileConcurrency: 0 }, 'archiveFileConcurrency: at least 1 file'],
     [{ archiveFileConcurrency: 17 }, 'archiveFileConcurrency: at most 16 files'],
+    [{ archiveSmallFileConcurrency: 65 }, 'archiveSmallFileConcurrency: at most 64 files'],
+    [{ archiveSmallFileConcurrency: null, x: 1 }, 'Unrecognized key: "x"'],
     [{ defaultStorageClass: 'COLD' }, 'defaultStorageClass: one of DEEP_ARCHIVE, GLACIER'],
     [{ bandwidth: 5 }, 'Unrecognized key: "bandwidth"'],
     [{}, 'name at least one setting to change'],

@@ -547,13 +547,22 @@ export const settingsView = z.object({
   /** KiB/s; null: no limit. */
   uploadLimitKiBps: runtimeSetting(z.number().nullable()),
   archiveFileConcurrency: runtimeSetting(z.number()),
+  archiveSmallFileConcurrency: runtimeSetting(z.number()),
   defaultStorageClass: runtimeSetting(z.enum(STORAGE_CLASSES)),
   storageClasses: z.array(z.enum(STORAGE_CLASSES)),
   /** When a change reaches the archive jobs: at their next start or resume. */
   appliesAt: z.literal('next-start'),
 });
-const { uploadLimitKiBps: uploadLimits, archiveFileConcurrency: concurrencyLimits } =
-  RUNTIME_LIMITS;
+const uploadLimits = RUNTIME_LIMITS.uploadLimitKiBps;
+/** A number of files sent at once within its bounds, or null for the default. */
+const filesAtOnce = ({ min, max }: { min: number; max: number }) =>
+  z
+    .number({ error: 'a number of files is expected (null for the default)' })
+    .int('a whole number of files is expected')
+    .min(min, `at least ${min} file`)
+    .max(max, `at most ${max} files`)
+    .nullable()
+    .optional();
 /** A change: a value, or null to go back to the default; uploadLimitKiBps 0 means no limit. */
 export const settingsPatch = z
   .strictObject({
@@ -564,13 +573,8 @@ export const settingsPatch = z
       .max(uploadLimits.max, `at most ${uploadLimits.max} KiB/s`)
       .nullable()
       .optional(),
-    archiveFileConcurrency: z
-      .number({ error: 'a number of files is expected (null for the default)' })
-      .int('a whole number of files is expected')
-      .min(concurrencyLimits.min, `at least ${concurrencyLimits.min} file`)
-      .max(concurrencyLimits.max, `at most ${concurrencyLimits.max} files`)
-      .nullable()
-      .optional(),
+    archiveFileConcurrency: filesAtOnce(RUNTIME_LIMITS.archiveFileConcurrency),
+    archiveSmallFileConcurrency: filesAtOnce(RUNTIME_LIMITS.archiveSmallFileConcurrency),
     defaultStorageClass: z
       .enum(STORAGE_CLASSES, { error: `one of ${STORAGE_CLASSES.join(', ')} is expected` })
       .nullable()

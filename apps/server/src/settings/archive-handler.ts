@@ -6,7 +6,7 @@ import { currentRuntimeValues } from './runtime.js';
 
 /**
  * The archive job's handler, with the settings changed at run time: each archive reads the
- * upload limit and the files sent at once from the catalog when it starts or resumes. A running
+ * upload limit and the files sent at once (large and small) from the catalog when it starts or resumes. A running
  * archive keeps what it started with (pausing and resuming it applies a change at once).
  *
  * Archives that start with the same values share one handler, so that its bandwidth limit (a
@@ -15,18 +15,23 @@ import { currentRuntimeValues } from './runtime.js';
 export function archiveHandlerWithRuntimeSettings(
   catalog: Catalog,
   config: AppConfig,
-  base: Omit<ArchiveSettings, 'fileConcurrency' | 'uploadBytesPerSecond'>,
+  base: Omit<ArchiveSettings, 'fileConcurrency' | 'smallFileConcurrency' | 'uploadBytesPerSecond'>,
 ): JobHandler {
   let current: { key: string; handler: JobHandler } | undefined;
   return (ctx) => {
     const values = currentRuntimeValues(catalog, config);
-    const key = `${values.archiveFileConcurrency}:${values.uploadLimitKiBps ?? 'none'}`;
+    const key = [
+      values.archiveFileConcurrency,
+      values.archiveSmallFileConcurrency,
+      values.uploadLimitKiBps ?? 'none',
+    ].join(':');
     if (current?.key !== key) {
       current = {
         key,
         handler: archiveJobHandler(catalog, {
           ...base,
           fileConcurrency: values.archiveFileConcurrency,
+          smallFileConcurrency: values.archiveSmallFileConcurrency,
           uploadBytesPerSecond:
             values.uploadLimitKiBps === null ? null : values.uploadLimitKiBps * 1024,
         }),

@@ -5,8 +5,10 @@
 export const RUNTIME_LIMITS = {
   /** KiB/s; 0 means no limit. 10,000,000 KiB/s is about 80 Gbit/s: no home uplink is faster. */
   uploadLimitKiBps: { min: 0, max: 10_000_000 },
-  /** Files an archive job sends at once (each may send 3 parts at once); as config.json allows. */
+  /** Large files (multipart) an archive job sends at once, 3 parts each; as config.json allows. */
   archiveFileConcurrency: { min: 1, max: 16 },
+  /** Small files (one PUT each) sent at once beside the large ones; as config.json allows. */
+  archiveSmallFileConcurrency: { min: 1, max: 64 },
 } as const;
 
 /** The class a new S3 destination gets when none is named (archive/destinations.ts does the same). */

@@ -17,8 +17,10 @@ import { FALLBACK_STORAGE_CLASS, RUNTIME_LIMITS } from './limits.js';
 export interface RuntimeValues {
   /** Upload bandwidth limit of all archive jobs together, KiB/s; null: no limit. */
   uploadLimitKiBps: number | null;
-  /** Files an archive job sends at once. */
+  /** Large files (over the multipart threshold) an archive job sends at once. */
   archiveFileConcurrency: number;
+  /** Small files (one request each) an archive job sends at once beside the large ones. */
+  archiveSmallFileConcurrency: number;
   /** The class a new S3 destination is offered first. */
   defaultStorageClass: StorageClass;
 }
@@ -40,6 +42,7 @@ export type RuntimeSettingsView = { [K in RuntimeName]: RuntimeSetting<RuntimeVa
 export interface RuntimePatch {
   uploadLimitKiBps?: number | null;
   archiveFileConcurrency?: number | null;
+  archiveSmallFileConcurrency?: number | null;
   defaultStorageClass?: string | null;
 }
 
@@ -47,6 +50,7 @@ const KEY_PREFIX = 'runtime.';
 const NAMES: readonly RuntimeName[] = [
   'uploadLimitKiBps',
   'archiveFileConcurrency',
+  'archiveSmallFileConcurrency',
   'defaultStorageClass',
 ];
 
@@ -61,7 +65,11 @@ const CHECKS: { [K in RuntimeName]: (input: unknown) => RuntimeValues[K] } = {
   },
   archiveFileConcurrency(input) {
     const { min, max } = RUNTIME_LIMITS.archiveFileConcurrency;
-    return wholeNumber(input, 'The number of files uploaded at once', min, max, '');
+    return wholeNumber(input, 'The number of large files uploaded at once', min, max, '');
+  },
+  archiveSmallFileConcurrency(input) {
+    const { min, max } = RUNTIME_LIMITS.archiveSmallFileConcurrency;
+    return wholeNumber(input, 'The number of small files uploaded at once', min, max, '');
   },
   defaultStorageClass(input) {
     if (typeof input === 'string' && (STORAGE_CLASSES as readonly string[]).includes(input))
@@ -83,7 +91,10 @@ function wholeNumber(input: unknown, what: string, min: number, max: number, uni
 
 /** The values without any override, from the configuration. */
 export function runtimeDefaults(
-  config: Pick<AppConfig, 'uploadBytesPerSecond' | 'archiveFileConcurrency'>,
+  config: Pick<
+    AppConfig,
+    'uploadBytesPerSecond' | 'archiveFileConcurrency' | 'archiveSmallFileConcurrency'
+  >,
 ): RuntimeValues {
   return {
     uploadLimitKiBps:
@@ -91,6 +102,7 @@ export function runtimeDefaults(
         ? null
         : Math.max(1, Math.round(config.uploadBytesPerSecond / 1024)),
     archiveFileConcurrency: config.archiveFileConcurrency,
+    archiveSmallFileConcurrency: config.archiveSmallFileConcurrency,
     defaultStorageClass: FALLBACK_STORAGE_CLASS,
   };
 }

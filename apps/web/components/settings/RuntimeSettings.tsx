@@ -29,7 +29,7 @@ export function describeLimit(kib: number | null): string {
 }
 
 /**
- * Transfers: the upload bandwidth limit, the files an archive sends at once and the storage
+ * Transfers: the upload bandwidth limit, the files an archive sends at once (large and small) and the storage
  * class new S3 destinations are offered first. Saved on the server (the catalog), applied by
  * every archive that starts or resumes after the change.
  */
@@ -51,30 +51,48 @@ export function RuntimeSettingsSection() {
   );
 }
 
+/** The two "files at once" settings: same kind of field, its own bounds and words. */
+const COUNTS = [
+  {
+    name: 'archiveFileConcurrency',
+    label: 'Large files sent at once',
+    what: 'large files sent at once',
+    max: 16,
+    hint: 'Files over 16 MiB, each in 3 parts at once: more help a fast uplink and use more memory.',
+  },
+  {
+    name: 'archiveSmallFileConcurrency',
+    label: 'Small files sent at once',
+    what: 'small files sent at once',
+    max: 64,
+    hint: 'Files up to 16 MiB, one request each, beside the large ones: more help with thousands of photos.',
+  },
+] as const;
+type CountName = (typeof COUNTS)[number]['name'];
+
 function RuntimeForm({ current }: { current: SettingsView }) {
   const queryClient = useQueryClient();
   const base = useId();
   const ids = {
-    heading: `${base}-heading`,
-    limited: `${base}-limited`,
     limit: `${base}-limit`,
     limitHint: `${base}-limit-hint`,
-    files: `${base}-files`,
-    filesHint: `${base}-files-hint`,
     cls: `${base}-class`,
     clsHint: `${base}-class-hint`,
-    applies: `${base}-applies`,
     error: `${base}-error`,
   };
   const upload = current.uploadLimitKiBps;
   const [limited, setLimited] = useState(upload.value !== null);
   const [limit, setLimit] = useState(String(upload.value ?? upload.default ?? 1024));
-  const [files, setFiles] = useState(String(current.archiveFileConcurrency.value));
+  const countsOf = (view: SettingsView) =>
+    Object.fromEntries(COUNTS.map((c) => [c.name, String(view[c.name].value)])) as Record<
+      CountName,
+      string
+    >;
+  const [counts, setCounts] = useState(() => countsOf(current));
   const [storageClass, setStorageClass] = useState<string>(current.defaultStorageClass.value);
   const [saved, setSaved] = useState(false);
   const [invalid, setInvalid] = useState<string | null>(null);
   const limitRef = useRef<HTMLInputElement>(null);
-  const filesRef = useRef<HTMLInputElement>(null);
 
   const mutation = useMutation({
     mutationFn: updateSettings,
@@ -83,7 +101,7 @@ function RuntimeForm({ current }: { current: SettingsView }) {
       // The fields show what the server kept (a reset puts the default back in them).
       setLimited(view.uploadLimitKiBps.value !== null);
       if (view.uploadLimitKiBps.value !== null) setLimit(String(view.uploadLimitKiBps.value));
-      setFiles(String(view.archiveFileConcurrency.value));
+      setCounts(countsOf(view));
       setStorageClass(view.defaultStorageClass.value);
       setSaved(true);
     },
@@ -93,8 +111,8 @@ function RuntimeForm({ current }: { current: SettingsView }) {
     mutation.mutate(patch);
   };
 
-  const typedLimit = limit.trim() === '' ? Number.NaN : Number(limit);
-  const typedFiles = files.trim() === '' ? Number.NaN : Number(files);
+  const typed = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+  const typedLimit = typed(limit);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -108,9 +126,9 @@ function RuntimeForm({ current }: { current: SettingsView }) {
       limitRef.current?.focus();
       return;
     }
-    if (!Number.isInteger(typedFiles)) {
-      setInvalid('Enter the files sent at once as a whole number, from 1 to 16.');
-      filesRef.current?.focus();
+    const notWhole = COUNTS.find((c) => !Number.isInteger(typed(counts[c.name])));
+    if (notWhole) {
+      setInvalid(`Enter the ${notWhole.what} as a whole number, from 1 to ${notWhole.max}.`);
       return;
     }
     setInvalid(null);
@@ -118,9 +136,11 @@ function RuntimeForm({ current }: { current: SettingsView }) {
     // typed: the server says precisely what it refuses.
     const patch: SettingsPatch = {};
     const wantedLimit = limited ? typedLimit : null;
-    if (wantedLimit !== current.uploadLimitKiBps.value) patch.uploadLimitKiBps = wantedLimit ?? 0;
-    if (typedFiles !== current.archiveFileConcurrency.value)
-      patch.archiveFileConcurrency = typedFiles;
+    if (wantedLimit !== upload.value) patch.uploadLimitKiBps = wantedLimit ?? 0;
+    for (const c of COUNTS) {
+      const n = typed(counts[c.name]);
+      if (n !== current[c.name].value) patch[c.name] = n;
+    }
     if (storageClass !== current.defaultStorageClass.value)
       patch.defaultStorageClass = storageClass as SettingsView['defaultStorageClass']['value'];
     if (Object.keys(patch).length === 0) {
@@ -136,19 +156,14 @@ function RuntimeForm({ current }: { current: SettingsView }) {
 
   return (
     <form className={styles.form} onSubmit={onSubmit} aria-label="Transfer settings" noValidate>
-      <p id={ids.applies} className="info-notice notice small-text">
+      <p className="info-notice notice small-text">
         Applies to every archive that starts or resumes after you save. An archive already running
         keeps its limits: pause and resume it on the Activity page to apply them at once.
       </p>
       <fieldset className={styles.group}>
         <legend>Upload bandwidth</legend>
         <label className="checkbox">
-          <input
-            id={ids.limited}
-            type="checkbox"
-            checked={limited}
-            onChange={(e) => setLimited(e.target.checked)}
-          />
+          <input type="checkbox" checked={limited} onChange={(e) => setLimited(e.target.checked)} />
           Limit uploads (the NAS shares the home uplink)
         </label>
         <div className="field">
@@ -184,34 +199,19 @@ function RuntimeForm({ current }: { current: SettingsView }) {
       </fieldset>
       <fieldset className={styles.group}>
         <legend>Archive jobs</legend>
-        <div className="field">
-          <label htmlFor={ids.files}>Files sent at once</label>
-          <input
-            ref={filesRef}
-            id={ids.files}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={16}
-            step={1}
-            value={files}
-            onChange={(e) => setFiles(e.target.value)}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={described(ids.filesHint)}
-          />
-          <p id={ids.filesHint} className="hint">
-            1 to 16. A large file goes up in 3 parts at once; more files at once help a fast uplink
-            and use more memory. Default: {current.archiveFileConcurrency.default}.
-          </p>
-        </div>
-        {current.archiveFileConcurrency.overridden ? (
-          <ResetButton
-            what="files sent at once"
-            to={String(current.archiveFileConcurrency.default)}
+        {COUNTS.map((c) => (
+          <CountField
+            key={c.name}
+            id={`${base}-${c.name}`}
+            field={c}
+            value={counts[c.name]}
+            onChange={(value) => setCounts((all) => ({ ...all, [c.name]: value }))}
+            setting={current[c.name]}
+            errorId={error ? ids.error : undefined}
             busy={mutation.isPending}
-            onClick={() => reset({ archiveFileConcurrency: null })}
+            onReset={() => reset({ [c.name]: null })}
           />
-        ) : null}
+        ))}
         <div className="field">
           <label htmlFor={ids.cls}>Default storage class</label>
           <select
@@ -247,6 +247,53 @@ function RuntimeForm({ current }: { current: SettingsView }) {
         </button>
       </div>
     </form>
+  );
+}
+
+function CountField({
+  id,
+  field,
+  value,
+  onChange,
+  setting,
+  errorId,
+  busy,
+  onReset,
+}: {
+  id: string;
+  field: (typeof COUNTS)[number];
+  value: string;
+  onChange: (value: string) => void;
+  setting: SettingsView[CountName];
+  errorId: string | undefined;
+  busy: boolean;
+  onReset: () => void;
+}) {
+  const hintId = `${id}-hint`;
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={id}>{field.label}</label>
+        <input
+          id={id}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={field.max}
+          step={1}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          aria-invalid={errorId ? true : undefined}
+          aria-describedby={errorId ? `${hintId} ${errorId}` : hintId}
+        />
+        <p id={hintId} className="hint">
+          1 to {field.max}. {field.hint} Default: {setting.default}.
+        </p>
+      </div>
+      {setting.overridden ? (
+        <ResetButton what={field.what} to={String(setting.default)} busy={busy} onClick={onReset} />
+      ) : null}
+    </>
   );
 }
 
