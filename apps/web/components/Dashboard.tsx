@@ -39,8 +39,8 @@ function DashboardPanels() {
   const overview = useQuery({
     queryKey: statusKeys.overview,
     queryFn: ({ signal }) => getOverview(signal),
-    // A drive plugged in or out shows within a minute even with no job running.
-    refetchInterval: 60_000,
+    // Its numbers change when a job ends (refetched then) or a root is added; no polling: the
+    // aggregate reads the whole catalog (~0.25 s for 100,000 files).
   });
   const restores = useQuery({
     queryKey: statusKeys.restoreList,
