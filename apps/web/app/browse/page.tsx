@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { AppShell } from '../../components/AppShell';
 import { BrowseView } from '../../components/browse/BrowseView';
+import './browse.css';
 
 export const metadata: Metadata = { title: 'Browse · Glacier Archiver' };
 

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import {
   getDestinations,
   planArchive,
@@ -15,6 +15,7 @@ import {
 import { formatBytes, formatCount, formatExactBytes, formatMoney } from '../../lib/format';
 import { storageClassLabel } from '../settings/storage-classes';
 import { useRememberJob } from '../jobs/useJobActions';
+import { Choice, Modal } from './Modal';
 
 /**
  * "Archive to…": pick a destination, read the plan (what would be sent, what is there
@@ -26,15 +27,17 @@ export function ArchiveDialog({
   root,
   path,
   folderName,
+  note,
   onClose,
 }: {
   open: boolean;
   root: string;
   path: string;
   folderName: string;
+  /** Why the whole folder, when the dialog was opened from a selection of its files. */
+  note?: string | undefined;
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const headingId = useId();
   const queryClient = useQueryClient();
   const remember = useRememberJob();
@@ -62,43 +65,29 @@ export function ArchiveDialog({
     },
   });
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
-
-  const close = () => ref.current?.close();
   const where = path ? `${root}/${path}` : root;
 
   return (
-    <dialog
-      ref={ref}
-      className="modal"
-      aria-labelledby={headingId}
-      onClose={() => {
+    <Modal
+      open={open}
+      title={`Archive “${folderName}”`}
+      closeLabel="archive dialog"
+      onClosed={() => {
         setChosen(null);
         start.reset();
         onClose();
       }}
-      onClick={(event) => {
-        if (event.target === event.currentTarget) close();
-      }}
     >
-      {!open ? null : (
-        <div className="modal-inner">
-          <div className="details-head">
-            <h2 id={headingId} className="details-title">
-              Archive “{folderName}”
-            </h2>
-            <button type="button" className="button small" onClick={close}>
-              Close<span className="sr-only"> archive dialog</span>
-            </button>
-          </div>
+      {(close) => (
+        <>
           <p className="muted small-text">
             <span className="path-text">{where}</span> and every folder below it.
           </p>
+          {note ? (
+            <p className="notice small-text" data-testid="archive-note">
+              {note}
+            </p>
+          ) : null}
 
           {start.data ? (
             <div className="stack">
@@ -133,25 +122,19 @@ export function ArchiveDialog({
                   </p>
                 ) : (
                   list.map((d) => (
-                    <label
+                    <Choice
                       key={d.id}
-                      className={`choice${destination === d.name ? ' is-checked' : ''}`}
+                      name={`${headingId}-destination`}
+                      value={d.name}
+                      checked={destination === d.name}
+                      onChoose={() => setChosen(d.name)}
+                      title={d.name}
                     >
-                      <input
-                        type="radio"
-                        name={`${headingId}-destination`}
-                        value={d.name}
-                        checked={destination === d.name}
-                        onChange={() => setChosen(d.name)}
-                      />
-                      <span className="choice-text">
-                        <span className="choice-title">{d.name}</span>
-                        <span className="path">{d.url}</span>
-                        <span className="muted small-text">
-                          {d.kind === 's3' ? storageClassLabel(d.storageClass) : 'folder'}
-                        </span>
+                      <span className="path">{d.url}</span>
+                      <span className="muted small-text">
+                        {d.kind === 's3' ? storageClassLabel(d.storageClass) : 'folder'}
                       </span>
-                    </label>
+                    </Choice>
                   ))
                 )}
               </fieldset>
@@ -194,9 +177,9 @@ export function ArchiveDialog({
               </div>
             </>
           )}
-        </div>
+        </>
       )}
-    </dialog>
+    </Modal>
   );
 }
 

@@ -18,11 +18,11 @@ import { formatBytes, formatCount } from '../../lib/format';
 import { PHONE_QUERY, useMediaQuery } from '../../lib/media-query';
 import {
   KIND_LABELS,
-  PAGE_SIZE,
   SORT_LABELS,
   TAG_LABELS,
   browseUrl,
   crumbs,
+  listingOf,
   readBrowseState,
   toQuery,
   type BrowseState,
@@ -30,9 +30,11 @@ import {
   type FileLayout,
 } from './browse-state';
 import { FileDetailsDialog } from './FileDetailsDialog';
-import { FileGrid } from './FileGrid';
-import { FileCards, FileTable } from './FileList';
+import { FilesPanel } from './FilesPanel';
 import { FolderActions } from './FolderActions';
+import { FolderDrillDown } from './FolderDrillDown';
+import { FolderTree } from './FolderTree';
+import { useRestoreEndRefresh } from './SelectionBar';
 import { SheetsPanel } from './SheetsPanel';
 
 const SEARCH_DELAY_MS = 300;
@@ -45,6 +47,7 @@ export function BrowseView() {
   const phone = useMediaQuery(PHONE_QUERY);
   const [openFile, setOpenFile] = useState<{ id: number; name: string } | null>(null);
 
+  useRestoreEndRefresh();
   const query = toQuery(state);
   const listing = useQuery({
     queryKey: queryKeys.browseFolder(state.root, query),
@@ -58,199 +61,196 @@ export function BrowseView() {
     },
   });
 
-  /** Filters and sorting replace the history entry and go back to the first page. */
+  /** Filters and sorting replace the history entry. */
   const update = (change: Partial<BrowseState>) =>
-    router.replace(browseUrl({ ...state, page: 1, ...change }), { scroll: false });
+    router.replace(browseUrl({ ...state, ...change }), { scroll: false });
 
   if (!state.root) return <RootPicker />;
 
   const data = listing.data;
   const folderName = state.path ? state.path.split('/').pop()! : state.root;
   const filtered = Boolean(state.search || state.kind || state.tag);
-  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
   const caption = `Files in ${state.path ? `${state.root}/${state.path}` : state.root}, sorted by ${SORT_LABELS[state.sort].toLowerCase()}`;
+  const listingKey = listingOf(state);
+  // Rows of another order or filter (kept on screen while the new ones load) have no pages.
+  const current = data && !listing.isPlaceholderData;
 
   return (
-    <main className="browse">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <ol>
-          <li>
-            <Link href="/">Roots</Link>
-          </li>
-          <li>
-            {state.path ? (
-              <Link href={browseUrl({ root: state.root })}>{state.root}</Link>
-            ) : (
-              <span aria-current="page">{state.root}</span>
-            )}
-          </li>
-          {crumbs(state.path).map((crumb, i, all) => (
-            <li key={crumb.path}>
-              {i < all.length - 1 ? (
-                <Link href={browseUrl({ root: state.root, path: crumb.path })}>{crumb.name}</Link>
+    <main className={`browse${phone ? '' : ' has-tree'}`}>
+      {phone ? null : <FolderTree state={state} />}
+      <div className="explorer-main">
+        <nav aria-label="Breadcrumb" className="breadcrumb">
+          <ol>
+            <li>
+              <Link href="/">Roots</Link>
+            </li>
+            <li>
+              {state.path ? (
+                <Link href={browseUrl({ root: state.root })}>{state.root}</Link>
               ) : (
-                <span aria-current="page">{crumb.name}</span>
+                <span aria-current="page">{state.root}</span>
               )}
             </li>
-          ))}
-        </ol>
-      </nav>
+            {crumbs(state.path).map((crumb, i, all) => (
+              <li key={crumb.path}>
+                {i < all.length - 1 ? (
+                  <Link href={browseUrl({ root: state.root, path: crumb.path })}>{crumb.name}</Link>
+                ) : (
+                  <span aria-current="page">{crumb.name}</span>
+                )}
+              </li>
+            ))}
+          </ol>
+        </nav>
 
-      <div className="browse-head">
-        <h1>{folderName}</h1>
-        {data ? (
-          <span className={`badge ${data.online ? 'ok' : 'warn'}`}>
-            {data.online ? 'online' : 'offline'}
-          </span>
-        ) : null}
-      </div>
-
-      {data ? (
-        <FolderActions
-          root={state.root}
-          path={state.path}
-          folderName={folderName}
-          online={data.online}
-        />
-      ) : null}
-
-      {data && !data.online ? (
-        <p className="notice warn-notice" role="status">
-          <strong>Offline — showing the catalog.</strong> The folder of “{state.root}” cannot be
-          reached right now (an unplugged drive?). What you see is what the last scan recorded.
-        </p>
-      ) : null}
-
-      {listing.error && !data ? (
-        <div className="notice error" role="alert">
-          <p>{listing.error.message}</p>
-          {listing.error instanceof ApiError && listing.error.status === 404 ? (
-            <Link href={state.path ? browseUrl({ root: state.root }) : '/'}>
-              {state.path ? `Back to the top of ${state.root}` : 'Back to the dashboard'}
-            </Link>
-          ) : (
-            <button type="button" className="button small" onClick={() => void listing.refetch()}>
-              Try again
-            </button>
-          )}
-        </div>
-      ) : !data ? (
-        <p className="muted" role="status">
-          Loading…
-        </p>
-      ) : (
-        <>
-          {data.folders.length > 0 ? (
-            <section className="panel" aria-labelledby="folders-heading">
-              <div className="panel-head">
-                <h2 id="folders-heading">Folders</h2>
-                <span className="count">{data.folders.length}</span>
-              </div>
-              <ul className="folder-grid">
-                {data.folders.map((folder) => (
-                  <li key={folder.path}>
-                    <Link
-                      className="folder-card"
-                      href={browseUrl({
-                        root: state.root,
-                        path: folder.path,
-                        view: state.view,
-                        layout: state.layout,
-                      })}
-                    >
-                      <span className="folder-name">
-                        <FolderIcon />
-                        {folder.name}
-                      </span>
-                      <span className="meta muted">
-                        <span>{formatCount(folder.fileCount, 'file')}</span>
-                        <span>{formatBytes(folder.bytes)}</span>
-                        {folder.missingCount > 0 ? (
-                          <span className="warn-text">{folder.missingCount} missing</span>
-                        ) : null}
-                      </span>
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-            </section>
+        <div className="browse-head">
+          <h1>{folderName}</h1>
+          {data ? (
+            <span className={`badge ${data.online ? 'ok' : 'warn'}`}>
+              {data.online ? 'online' : 'offline'}
+            </span>
           ) : null}
+          {phone ? <FolderDrillDown state={state} /> : null}
+        </div>
 
-          <ViewTabs view={state.view} onChange={(view) => update({ view, page: state.page })} />
-          {state.view === 'sheets' ? (
-            <section
-              className="panel"
-              role="tabpanel"
-              id="browse-panel-sheets"
-              aria-labelledby="browse-tab-sheets"
-            >
-              <SheetsPanel
-                root={state.root}
-                path={state.path}
-                page={state.sheet}
-                onPage={(sheet) => update({ sheet, page: state.page })}
-                onOpenFile={setOpenFile}
-              />
-            </section>
-          ) : (
-            <section
-              className="panel"
-              role="tabpanel"
-              id="browse-panel-files"
-              aria-labelledby="browse-tab-files"
-            >
-              <div className="panel-head">
-                <h2 id="files-heading">Files</h2>
-                <span className="count">{data.total}</span>
-                {listing.isFetching ? (
-                  <span className="muted small-text" role="status">
-                    Updating…
-                  </span>
-                ) : null}
-                <LayoutToggle
-                  layout={state.layout}
-                  onChange={(layout) => update({ layout, page: state.page })}
-                />
-              </div>
-              <Toolbar state={state} update={update} filtered={filtered} />
-              {data.files.length === 0 ? (
-                <div className="empty">
-                  <p className="muted">
-                    {filtered
-                      ? 'No file here matches these filters.'
-                      : data.folders.length > 0
-                        ? 'No files directly in this folder: open a subfolder.'
-                        : 'No files in this folder.'}
-                  </p>
+        {data ? (
+          <FolderActions
+            root={state.root}
+            path={state.path}
+            folderName={folderName}
+            online={data.online}
+          />
+        ) : null}
+
+        {data && !data.online ? (
+          <p className="notice warn-notice" role="status">
+            <strong>Offline — showing the catalog.</strong> The folder of “{state.root}” cannot be
+            reached right now (an unplugged drive?). What you see is what the last scan recorded.
+          </p>
+        ) : null}
+
+        {listing.error && !data ? (
+          <div className="notice error" role="alert">
+            <p>{listing.error.message}</p>
+            {listing.error instanceof ApiError && listing.error.status === 404 ? (
+              <Link href={state.path ? browseUrl({ root: state.root }) : '/'}>
+                {state.path ? `Back to the top of ${state.root}` : 'Back to the dashboard'}
+              </Link>
+            ) : (
+              <button type="button" className="button small" onClick={() => void listing.refetch()}>
+                Try again
+              </button>
+            )}
+          </div>
+        ) : !data ? (
+          <p className="muted" role="status">
+            Loading…
+          </p>
+        ) : (
+          <>
+            {data.folders.length > 0 ? (
+              <section className="panel" aria-labelledby="folders-heading">
+                <div className="panel-head">
+                  <h2 id="folders-heading">Folders</h2>
+                  <span className="count">{data.folders.length}</span>
                 </div>
-              ) : state.layout === 'grid' ? (
-                <FileGrid files={data.files} caption={caption} onOpen={setOpenFile} />
-              ) : phone ? (
-                <FileCards
-                  files={data.files}
-                  caption={caption}
-                  sort={state.sort}
-                  order={state.order}
-                  onSort={(sort, order) => update({ sort, order })}
-                  onOpen={setOpenFile}
+                <ul className="folder-grid">
+                  {data.folders.map((folder) => (
+                    <li key={folder.path}>
+                      <Link
+                        className="folder-card"
+                        href={browseUrl({
+                          root: state.root,
+                          path: folder.path,
+                          view: state.view,
+                          layout: state.layout,
+                        })}
+                      >
+                        <span className="folder-name">
+                          <FolderIcon />
+                          {folder.name}
+                        </span>
+                        <span className="meta muted">
+                          <span>{formatCount(folder.fileCount, 'file')}</span>
+                          <span>{formatBytes(folder.bytes)}</span>
+                          {folder.missingCount > 0 ? (
+                            <span className="warn-text">{folder.missingCount} missing</span>
+                          ) : null}
+                        </span>
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            ) : null}
+
+            <ViewTabs view={state.view} onChange={(view) => update({ view })} />
+            {state.view === 'sheets' ? (
+              <section
+                className="panel"
+                role="tabpanel"
+                id="browse-panel-sheets"
+                aria-labelledby="browse-tab-sheets"
+              >
+                <SheetsPanel
+                  root={state.root}
+                  path={state.path}
+                  page={state.sheet}
+                  onPage={(sheet) => update({ sheet })}
+                  onOpenFile={setOpenFile}
                 />
-              ) : (
-                <FileTable
-                  files={data.files}
-                  caption={caption}
-                  sort={state.sort}
-                  order={state.order}
-                  onSort={(sort, order) => update({ sort, order })}
-                  onOpen={setOpenFile}
-                />
-              )}
-              {data.total > data.pageSize ? (
-                <Pager state={state} page={data.page} pages={pages} total={data.total} />
-              ) : null}
-            </section>
-          )}
-        </>
-      )}
+              </section>
+            ) : (
+              <section
+                className="panel"
+                role="tabpanel"
+                id="browse-panel-files"
+                aria-labelledby="browse-tab-files"
+              >
+                <div className="panel-head">
+                  <h2 id="files-heading">Files</h2>
+                  <span className="count">{data.total}</span>
+                  {listing.isFetching ? (
+                    <span className="muted small-text" role="status">
+                      Updating…
+                    </span>
+                  ) : null}
+                  <LayoutToggle layout={state.layout} onChange={(layout) => update({ layout })} />
+                </div>
+                <Toolbar state={state} update={update} filtered={filtered} />
+                {data.files.length === 0 ? (
+                  <div className="empty">
+                    <p className="muted">
+                      {filtered
+                        ? 'No file here matches these filters.'
+                        : data.folders.length > 0
+                          ? 'No files directly in this folder: open a subfolder.'
+                          : 'No files in this folder.'}
+                    </p>
+                  </div>
+                ) : (
+                  <FilesPanel
+                    // Another folder, filter or order is another list: its own selection and rows.
+                    key={`${state.root}\u0000${JSON.stringify(listingKey)}${current ? '' : '\u0000old'}`}
+                    root={state.root}
+                    path={state.path}
+                    listing={listingKey}
+                    head={data}
+                    paged={Boolean(current)}
+                    layout={state.layout === 'grid' ? 'grid' : phone ? 'cards' : 'table'}
+                    phone={phone}
+                    caption={caption}
+                    sort={state.sort}
+                    order={state.order}
+                    onSort={(sort, order) => update({ sort, order })}
+                    onOpen={setOpenFile}
+                  />
+                )}
+              </section>
+            )}
+          </>
+        )}
+      </div>
 
       <FileDetailsDialog
         fileId={openFile?.id ?? null}
@@ -491,50 +491,6 @@ function Toolbar({
         </button>
       ) : null}
     </div>
-  );
-}
-
-function Pager({
-  state,
-  page,
-  pages,
-  total,
-}: {
-  state: BrowseState;
-  page: number;
-  pages: number;
-  total: number;
-}) {
-  const first = (page - 1) * PAGE_SIZE + 1;
-  const last = Math.min(total, page * PAGE_SIZE);
-  return (
-    <nav className="pager" aria-label="Pages">
-      {page > 1 ? (
-        <Link className="button small" href={browseUrl({ ...state, page: page - 1 })} scroll>
-          ← Previous<span className="sr-only"> page</span>
-        </Link>
-      ) : (
-        <span className="button small" aria-disabled="true">
-          ← Previous<span className="sr-only"> page</span>
-        </span>
-      )}
-      <span className="pager-text" aria-live="polite">
-        Page {page} of {pages}{' '}
-        <span className="muted">
-          ({first.toLocaleString('en-US')}–{last.toLocaleString('en-US')} of{' '}
-          {total.toLocaleString('en-US')})
-        </span>
-      </span>
-      {page < pages ? (
-        <Link className="button small" href={browseUrl({ ...state, page: page + 1 })} scroll>
-          Next<span className="sr-only"> page</span> →
-        </Link>
-      ) : (
-        <span className="button small" aria-disabled="true">
-          Next<span className="sr-only"> page</span> →
-        </span>
-      )}
-    </nav>
   );
 }
 

@@ -93,6 +93,13 @@ export function FileDetailsDialog({
   );
 }
 
+const THUMBNAIL_STATES: Record<NonNullable<FileDetails['thumbnail']>['state'], string> = {
+  ready: 'made',
+  'on-demand': 'made the first time it is shown',
+  placeholder: 'cannot be made',
+  none: 'none',
+};
+
 function Row({ term, children }: { term: string; children: ReactNode }) {
   return (
     <div className="details-row">
@@ -176,6 +183,14 @@ function DetailsBody({ file }: { file: FileDetails }) {
           </Row>
         ) : null}
         <Row term="First seen">{formatDateTime(file.firstSeenAt)}</Row>
+        {file.thumbnail ? (
+          <Row term="Thumbnail">
+            <span data-testid="thumbnail-status">{THUMBNAIL_STATES[file.thumbnail.state]}</span>
+            {file.thumbnail.reason ? (
+              <span className="muted"> · {file.thumbnail.reason}</span>
+            ) : null}
+          </Row>
+        ) : null}
       </dl>
       <section className="history" aria-labelledby={`history-${file.id}`}>
         <h3 id={`history-${file.id}`}>History</h3>

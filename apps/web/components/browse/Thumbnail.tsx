@@ -11,18 +11,24 @@ function extension(name: string): string {
 
 /**
  * A file's thumbnail (GET /api/files/:id/thumbnail, made on demand and cached by the server).
- * When there is none (a 404: not read yet, undecodable, offline) a neutral tile stands in,
- * with the server's reason as its title. Files that are not photos or videos are not asked.
+ * When there is none a neutral tile stands in, with the reason as its title: the listing says
+ * so for files that cannot have one (not a photo or a video, not read yet, undecodable), and
+ * those are not asked; otherwise a 404 (say, an undecodable file found on the way) asks the
+ * server once for its reason.
  */
 export function Thumbnail({ file, className = '' }: { file: FileView; className?: string }) {
   const [problem, setProblem] = useState<{ src: string; reason: string } | null>(null);
   const src = thumbnailUrl(file.id);
   const media = file.kind === 'photo' || file.kind === 'video';
-  const reason = !media
-    ? `${file.name}: no thumbnail (not a photo or a video)`
-    : problem?.src === src
-      ? problem.reason
-      : null;
+  const known = file.thumbnail;
+  const reason =
+    known && (known.state === 'none' || known.state === 'placeholder')
+      ? (known.reason ?? `${file.name}: no thumbnail`)
+      : !media
+        ? `${file.name}: no thumbnail (not a photo or a video)`
+        : problem?.src === src
+          ? problem.reason
+          : null;
 
   if (reason !== null) {
     return (

@@ -1,10 +1,10 @@
 import type { BrowseQuery, BrowseTag, FileKind, FileSort, SortOrder } from '../../lib/api';
+import { PAGE_SIZE } from './listing';
 
 /** What the browse page shows, all of it in the URL (`/browse/?root=…&path=…&sort=…`). */
 export interface BrowseState {
   root: string;
   path: string;
-  page: number;
   sort: FileSort;
   order: SortOrder;
   kind: FileKind | undefined;
@@ -19,8 +19,6 @@ export interface BrowseState {
 
 export type BrowseViewKind = 'files' | 'sheets';
 export type FileLayout = 'list' | 'grid';
-
-export const PAGE_SIZE = 100;
 
 // Records over the server's unions: the compiler insists on every value and on no other.
 export const SORT_LABELS: Record<FileSort, string> = {
@@ -53,7 +51,6 @@ const isKey = <T extends string>(record: Record<T, unknown>, value: string | nul
 
 /** Reads the page's state from its query string; anything unknown falls back to the default. */
 export function readBrowseState(params: { get(name: string): string | null }): BrowseState {
-  const page = Number.parseInt(params.get('page') ?? '', 10);
   const sort = params.get('sort');
   const order = params.get('order');
   const kind = params.get('kind');
@@ -64,7 +61,6 @@ export function readBrowseState(params: { get(name: string): string | null }): B
   return {
     root: params.get('root') ?? '',
     path: (params.get('path') ?? '').replace(/^\/+|\/+$/g, ''),
-    page: Number.isFinite(page) && page >= 1 ? page : 1,
     sort: isKey(SORT_LABELS, sort) ? sort : 'name',
     order: isKey(ORDERS, order) ? order : 'asc',
     kind: isKey(KIND_LABELS, kind) ? kind : undefined,
@@ -85,7 +81,6 @@ export function browseUrl(state: Partial<BrowseState> & { root: string }): strin
   if (state.tag) params.set('tag', state.tag);
   if (state.sort && state.sort !== 'name') params.set('sort', state.sort);
   if (state.order && state.order !== 'asc') params.set('order', state.order);
-  if (state.page && state.page > 1) params.set('page', String(state.page));
   if (state.view && state.view !== 'files') params.set('view', state.view);
   if (state.layout && state.layout !== 'list') params.set('layout', state.layout);
   if (state.view === 'sheets' && state.sheet && state.sheet > 1)
@@ -93,18 +88,24 @@ export function browseUrl(state: Partial<BrowseState> & { root: string }): strin
   return `/browse/?${params}`;
 }
 
-/** The API query of a state. */
-export function toQuery(state: BrowseState): BrowseQuery {
+/** The listing a state shows: its folder, filters and order (pages are the list's business). */
+export function listingOf(state: BrowseState): Omit<BrowseQuery, 'page' | 'pageSize'> {
   return {
     path: state.path,
-    page: state.page,
-    pageSize: PAGE_SIZE,
     sort: state.sort,
     order: state.order,
     ...(state.kind ? { kind: state.kind } : {}),
     ...(state.tag ? { tag: state.tag } : {}),
     ...(state.search ? { search: state.search } : {}),
   };
+}
+
+/**
+ * The API query of a state's folder: its first page (with its subfolders and count); the list
+ * asks for the rest as it scrolls.
+ */
+export function toQuery(state: BrowseState): BrowseQuery {
+  return { ...listingOf(state), page: 1, pageSize: PAGE_SIZE };
 }
 
 /** The folders from the root down to `path`, for the breadcrumb. */
