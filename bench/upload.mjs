@@ -196,6 +196,9 @@ async function startMoto() {
     stdio: ['ignore', 'ignore', 'ignore'], // werkzeug logs every request
   });
   process.once('exit', () => child.kill('SIGKILL'));
+  // A benchmark stopped with Ctrl-C or kill ends its moto too (the tool under /usr/bin/time
+  // gets the same signal from the terminal, or ends when moto goes).
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
   const endpoint = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`moto_server exited (${child.exitCode})`);

@@ -1,6 +1,7 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobRunner } from '../src/jobs/runner.js';
 import { getJob } from '../src/jobs/store.js';
 import { startScan } from '../src/scan/start.js';
 import { ConflictError } from '../src/errors.js';
@@ -90,5 +91,51 @@ describe('jobs', () => {
     env.ctx.runner.start();
     await waitFor(() => getJob(env.ctx.catalog, job.id).state === 'done', 'the resumed scan');
     expect(getJob(env.ctx.catalog, job.id).summary).toMatchObject({ files: 9 });
+  });
+
+  it('lets a waiting job give its slot up, and take it back once the job that took it ends', async () => {
+    const steps: string[] = [];
+    const gate = () => {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { opened, open };
+    };
+    const firstWaitOver = gate();
+    const secondMayEnd = gate();
+    const runner = new JobRunner(
+      env.ctx.catalog,
+      env.ctx.bus,
+      {
+        poll: async (ctx) => {
+          const name = String(ctx.job.params.name);
+          steps.push(`${name} works`);
+          if (name === 'first') await ctx.waitOutsideSlot(() => firstWaitOver.opened);
+          else await secondMayEnd.opened;
+          steps.push(`${name} ends`);
+          return {};
+        },
+      },
+      { tickMs: 20, staleAfterMs: 2000 },
+    );
+    runner.start();
+    try {
+      const first = runner.enqueue('poll', { name: 'first' });
+      const second = runner.enqueue('poll', { name: 'second' });
+      await waitFor(() => steps.includes('second works'), 'the second job, while the first waits');
+      expect(getJob(env.ctx.catalog, first.id)).toMatchObject({
+        state: 'running',
+        owner: runner.owner,
+      });
+      // The first's wait is over while the second holds the slot: it queues for it.
+      firstWaitOver.open();
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(steps).toEqual(['first works', 'second works']);
+      secondMayEnd.open();
+      await waitFor(() => getJob(env.ctx.catalog, first.id).state === 'done', 'the first job');
+      expect(steps).toEqual(['first works', 'second works', 'second ends', 'first ends']);
+      expect(getJob(env.ctx.catalog, second.id).state).toBe('done');
+    } finally {
+      await runner.stop();
+    }
   });
 });

@@ -301,7 +301,12 @@ describe('status checks in bulk', () => {
             catalog: env.ctx.catalog,
             settings: DEFAULT_RESTORE_SETTINGS,
             params,
-            job: { job, signal: new AbortController().signal, report },
+            job: {
+              job,
+              signal: new AbortController().signal,
+              report,
+              waitOutsideSlot: <T>(wait: () => Promise<T>) => wait(),
+            },
             row,
             destination,
           },

@@ -12,7 +12,7 @@ import { MemoryBudget } from '../storage/memory.js';
 import { DEFAULT_PART_SIZE } from '../storage/parts.js';
 import { PART_CONCURRENCY } from '../storage/s3.js';
 import { Throttle } from '../storage/throttle.js';
-import { forEachLimited } from '../util/concurrency.js';
+import { forEachLimited, settleAll } from '../util/concurrency.js';
 import { forgetUpload, recordCopy, savedUpload, saveUpload } from './copies.js';
 import {
   destinationClass,
@@ -56,13 +56,21 @@ export function findActiveArchive(catalog: Catalog, destinationId: number, rootI
 }
 
 /**
- * The memory every upload of the archive jobs holds at once, in bytes: what the large-file
- * lanes need at full speed (each file 3 parts in flight + 1 being read, 16 MiB each), shared
- * with the small files' single PUTs, so the total does not grow with the small-file lanes.
+ * The memory every upload of an archive holds at once, in bytes: what the large-file lanes need
+ * at full speed (each file 3 parts in flight + 1 being read, 16 MiB each) plus 2 MiB per
+ * small-file lane (a photo of a few MB each). Files larger than that share the same room and
+ * wait for it, so the total never grows with the mix.
  */
-export function archiveMemoryBytes(settings: Pick<ArchiveSettings, 'fileConcurrency'>): number {
-  return settings.fileConcurrency * (PART_CONCURRENCY + 1) * DEFAULT_PART_SIZE;
+export function archiveMemoryBytes(
+  settings: Pick<ArchiveSettings, 'fileConcurrency' | 'smallFileConcurrency'>,
+): number {
+  return (
+    settings.fileConcurrency * (PART_CONCURRENCY + 1) * DEFAULT_PART_SIZE +
+    settings.smallFileConcurrency * SMALL_FILE_ROOM
+  );
 }
+
+const SMALL_FILE_ROOM = 2 * 1024 * 1024;
 
 export function archiveJobHandler(catalog: Catalog, settings: ArchiveSettings): JobHandler {
   const limit = settings.uploadBytesPerSecond;
@@ -140,7 +148,8 @@ async function runArchive(
     // Both sets of lanes take their buffers from the one memory budget.
     const small = plan.items.filter((item) => item.size <= MULTIPART_THRESHOLD);
     const large = plan.items.filter((item) => item.size > MULTIPART_THRESHOLD);
-    await allLanes([
+    // Every lane ends before the destination closes; then the first failure is rethrown.
+    await settleAll([
       forEachLimited(large, settings.fileConcurrency, ctx.signal, send),
       forEachLimited(small, settings.smallFileConcurrency, ctx.signal, send),
     ]);
@@ -227,14 +236,6 @@ async function archiveOne(
     );
     return false;
   }
-}
-
-/** Waits for every lane (none may still run when the destination closes), then rethrows. */
-async function allLanes(lanes: Promise<void>[]): Promise<void> {
-  const failed = (await Promise.allSettled(lanes)).find(
-    (r): r is PromiseRejectedResult => r.status === 'rejected',
-  );
-  if (failed) throw failed.reason;
 }
 
 async function discardUpload(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Catalog } from '../catalog/catalog.js';
-import { AppError, ConflictError, DataVolumeFullError } from '../errors.js';
+import { AppError, CancelledError, ConflictError, DataVolumeFullError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { JobReporter, type ProgressUpdate } from './reporter.js';
 import {
@@ -24,6 +24,14 @@ export interface JobContext {
   job: JobRow;
   signal: AbortSignal;
   report: JobReporter;
+  /**
+   * Runs `wait` (a sleep until there may be news, such as a restore thawing for hours) with
+   * this job's slot given up, so that the next queued job of its kind can run meanwhile; then
+   * takes a slot again before it returns (once the job holding it ends or waits in turn). The
+   * job stays `running` in the catalog with its heartbeat throughout, so a restart resumes it
+   * as any other. Rejects with CancelledError if the job is stopped while waiting for a slot.
+   */
+  waitOutsideSlot<T>(wait: () => Promise<T>): Promise<T>;
 }
 
 /** Runs one job to its end and returns its summary; throws (or returns early) when aborted. */
@@ -38,19 +46,27 @@ export interface RunnerOptions {
 }
 
 interface RunningJob {
+  kind: string;
   abort: AbortController;
   done: Promise<JobRow>;
+  /** Holds its kind's slot: false while the job waits outside it (waitOutsideSlot). */
+  active: boolean;
 }
 
 /**
- * Runs persisted jobs: one handler per kind (checked at construction), at most one running
- * job per kind in this process. Jobs survive restarts: a job left `running` by a dead process
- * (no heartbeat) is queued again and resumes; handlers are written to be rerun safely.
+ * Runs persisted jobs: one handler per kind (checked at construction), at most one job per
+ * kind working at a time in this process. A job that only waits (a restore polling S3 for
+ * hours) gives its slot up meanwhile: the next job of its kind starts, and the waiting one
+ * queues for the slot again when it has work. Jobs survive restarts: a job left `running` by a
+ * dead process (no heartbeat) is queued again and resumes; handlers are written to be rerun
+ * safely.
  */
 export class JobRunner {
   /** pid@host#nonce: the nonce tells this run apart from an earlier one with the same pid (pid 1 in a container). */
   readonly owner = `${process.pid}@${hostname()}#${randomBytes(4).toString('hex')}`;
   private readonly running = new Map<number, RunningJob>();
+  /** Per kind, the waiting jobs that want their slot back, first come first served. */
+  private readonly slotQueue = new Map<string, (() => void)[]>();
   /** Last relayed progress of jobs that other processes run. */
   private foreign = new Map<number, string>();
   private timer: NodeJS.Timeout | undefined;
@@ -169,10 +185,7 @@ export class JobRunner {
     try {
       this.beat();
       this.requeueAbandoned();
-      const busyKinds = new Set(
-        [...this.running.keys()].map((id) => getJob(this.catalog, id).kind),
-      );
-      const free = Object.keys(this.handlers).filter((k) => !busyKinds.has(k));
+      const free = Object.keys(this.handlers).filter((k) => !this.slotTaken(k));
       const job = claimNextJob(this.catalog, this.owner, free);
       if (job) this.execute(job);
       this.relayForeignJobs();
@@ -250,15 +263,76 @@ export class JobRunner {
     }
   }
 
+  /** A job of this kind holds the slot, or waits to take it back. */
+  private slotTaken(kind: string): boolean {
+    return (this.slotQueue.get(kind)?.length ?? 0) > 0 || this.slotHeld(kind);
+  }
+
+  private slotHeld(kind: string): boolean {
+    for (const run of this.running.values()) if (run.kind === kind && run.active) return true;
+    return false;
+  }
+
+  /** A slot of this kind came free: a waiting job takes it back first, else the loop may claim. */
+  private slotFreed(kind: string): void {
+    if (this.slotHeld(kind)) return;
+    const next = this.slotQueue.get(kind)?.shift();
+    if (next) next();
+    else if (!this.stopping && this.timer) setImmediate(() => this.tick());
+  }
+
+  private async outsideSlot<T>(run: RunningJob, wait: () => Promise<T>): Promise<T> {
+    run.active = false;
+    this.slotFreed(run.kind);
+    try {
+      return await wait();
+    } finally {
+      // A stopped job ends without the slot: it has nothing more to do but say so.
+      if (!run.abort.signal.aborted) await this.retakeSlot(run);
+    }
+  }
+
+  private retakeSlot(run: RunningJob): Promise<void> {
+    if (!this.slotTaken(run.kind)) {
+      run.active = true;
+      return Promise.resolve();
+    }
+    const queue = this.slotQueue.get(run.kind) ?? [];
+    this.slotQueue.set(run.kind, queue);
+    const signal = run.abort.signal;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        queue.splice(queue.indexOf(take), 1);
+        reject(new CancelledError('the job was stopped while it waited for its turn'));
+        this.slotFreed(run.kind);
+      };
+      const take = () => {
+        signal.removeEventListener('abort', onAbort);
+        run.active = true;
+        resolve();
+      };
+      queue.push(take);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   private execute(job: JobRow): RunningJob {
     const abort = new AbortController();
     const report = new JobReporter(this.catalog, this.bus, job.id, job.kind);
     const handler = this.handlers[job.kind]!;
     this.bus.emit({ type: 'job.started', jobId: job.id, kind: job.kind, at: Date.now() });
-    const done = (async (): Promise<JobRow> => {
+    // Registered before the handler starts: its slot is taken from the first instruction on.
+    const run = { kind: job.kind, abort, active: true } as RunningJob;
+    this.running.set(job.id, run);
+    run.done = (async (): Promise<JobRow> => {
       let finished: JobRow;
       try {
-        const summary = await handler({ job, signal: abort.signal, report });
+        const summary = await handler({
+          job,
+          signal: abort.signal,
+          report,
+          waitOutsideSlot: (wait) => this.outsideSlot(run, wait),
+        });
         report.flush();
         finished = this.finishAfterRun(job, abort.signal, {
           ...summary,
@@ -278,6 +352,7 @@ export class JobRunner {
         }
       } finally {
         this.running.delete(job.id);
+        this.slotFreed(job.kind);
       }
       this.bus.emit({
         type: 'job.finished',
@@ -291,8 +366,7 @@ export class JobRunner {
       if (!this.stopping && this.timer) setImmediate(() => this.tick());
       return finished;
     })();
-    this.running.set(job.id, { abort, done });
-    return { abort, done };
+    return run;
   }
 
   private finishAfterRun(

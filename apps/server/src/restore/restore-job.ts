@@ -104,7 +104,8 @@ async function proceed(run: Run): Promise<void> {
       return;
     }
     reportWaiting(run, next);
-    await sleep(Math.max(0, next - Date.now()), run.job.signal);
+    // Hours of waiting for S3 must not hold up the next restore job: the slot is given up.
+    await run.job.waitOutsideSlot(() => sleep(Math.max(0, next - Date.now()), run.job.signal));
     await checkDue(run, memory);
     stopIfAsked(run);
   }

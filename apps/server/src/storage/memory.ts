@@ -130,9 +130,14 @@ export class MemoryBudget {
     return buffer;
   }
 
-  /** Drops kept buffers until `size` more bytes fit (or none are left). */
+  /**
+   * Drops kept buffers until `size` more bytes fit (or none are left), the smallest first: a
+   * part buffer dropped for a photo would be allocated again for the next part, and the
+   * dropped one lingers until the garbage collector runs.
+   */
   private dropKept(size: number): void {
-    for (const [keptSize, list] of this.kept) {
+    for (const keptSize of [...this.kept.keys()].sort((a, b) => a - b)) {
+      const list = this.kept.get(keptSize)!;
       while (list.length > 0 && this.used + size > this.limit) {
         list.pop();
         this.keptBytes -= keptSize;

@@ -218,6 +218,18 @@ describe('MemoryBudget', () => {
     expect(budget.used).toBe(0);
   });
 
+  it('drops the smallest kept buffers first, keeping part buffers for the next part', async () => {
+    const budget = new MemoryBudget(3 * MiB);
+    const part = await budget.take(2 * MiB);
+    const photo = await budget.take(100 * KiB);
+    budget.give(part);
+    budget.give(photo);
+    const other = await budget.take(MiB);
+    expect(budget.used).toBe(3 * MiB);
+    budget.give(other);
+    expect(await budget.take(2 * MiB)).toBe(part);
+  });
+
   it('lets a waiting request go when its signal aborts', async () => {
     const budget = new MemoryBudget(MiB);
     const held = await budget.take(MiB);
