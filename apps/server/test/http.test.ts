@@ -92,6 +92,23 @@ describe('auth', () => {
     expect(scan.statusCode).toBe(401);
   });
 
+  it('decides on the route the router matched: a percent-escaped /api/ is still the API', async () => {
+    // The router decodes %61 to "a": /%61pi/roots is /api/roots, and must need a session too.
+    for (const url of ['/%61pi/roots', '/%61%70%69/jobs', '/api/%72oots']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(401);
+    }
+    const cookie = await login();
+    const foreign = await post(
+      '/%61pi/roots',
+      { path: env.dir, label: 'escaped' },
+      { cookie, origin: 'http://evil.example' },
+    );
+    expect(foreign.statusCode).toBe(403);
+    const roots = await app.inject({ url: '/api/roots', headers: { cookie } });
+    expect(roots.json().roots.map((r: { label: string }) => r.label)).not.toContain('escaped');
+  });
+
   it('rate-limits login attempts', async () => {
     await login();
     const codes: number[] = [];

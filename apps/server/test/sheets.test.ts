@@ -1,4 +1,13 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +16,7 @@ import { browseFolder, fileByPath } from '../src/catalog/browse.js';
 import { addRoot, type RootRow } from '../src/roots/roots.js';
 import { folderSheets } from '../src/sheets/store.js';
 import { planSummarise, SUMMARISE_JOB } from '../src/sheets/summarise.js';
-import { probedVideo } from '../src/sheets/thumbnail-cache.js';
+import { probedVideo, ThumbnailCache } from '../src/sheets/thumbnail-cache.js';
 import { buildLibrary, type LibraryEntry } from './fixtures/library.js';
 import { createTestEnv, failuresOf, scan, type TestEnv } from './helpers/context.js';
 
@@ -258,6 +267,38 @@ describe('contact sheets over HTTP', () => {
       });
       expect(started.statusCode).toBe(400);
       expect(started.json().error.code).toBe('path_outside_root');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('never makes a thumbnail through a symbolic link that leads out of the root', async () => {
+    const { buildApp } = await import('../src/http/app.js');
+    const { createSession, setupAdminPassword } = await import('../src/auth/auth.js');
+    const app = await buildApp(env.ctx);
+    try {
+      await setupAdminPassword(env.ctx.catalog, 'sheets password').catch(() => undefined);
+      const cookie = `glacier_session=${createSession(env.ctx.catalog).token}`;
+      // A scanned photo whose thumbnail is not cached is swapped for a link to a file outside
+      // the root with the same size and mtime: only the link check can tell.
+      const file = fileByPath(env.ctx.catalog, root, 'Trip/IMG_0007.jpg');
+      const cache = new ThumbnailCache(env.ctx.catalog, env.dataDir);
+      rmSync(cache.imagePath(file.sha256!), { force: true });
+      const inside = path.join(root.path, file.relPath);
+      const outside = path.join(env.dir, 'outside-secret.jpg');
+      copyFileSync(inside, outside);
+      const { atime, mtime } = statSync(inside);
+      utimesSync(outside, atime, mtime);
+      rmSync(inside);
+      symlinkSync(outside, inside);
+
+      const thumb = await app.inject({
+        url: `/api/files/${file.id}/thumbnail`,
+        headers: { cookie },
+      });
+      expect(thumb.statusCode).toBe(404);
+      expect(thumb.json().error.message).toMatch(/outside its root/);
+      expect(existsSync(cache.imagePath(file.sha256!))).toBe(false);
     } finally {
       await app.close();
     }

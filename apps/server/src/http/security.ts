@@ -5,13 +5,15 @@ import { AuthRequiredError, ForbiddenError } from '../errors.js';
 
 export const SESSION_COOKIE = 'glacier_session';
 
-/** Paths reachable without a session: the login flow, the health check and the UI's files. */
+/** API routes reachable without a session: the login flow and the health check. */
 const PUBLIC_API = new Set([
   '/api/health',
   '/api/auth/state',
   '/api/auth/login',
   '/api/auth/setup',
 ]);
+/** The web UI's static files (they hold no data), or the note at `/` when it is not built. */
+const UI_ROUTES = new Set(['/', '/*']);
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function sessionToken(request: FastifyRequest): string | undefined {
@@ -19,18 +21,21 @@ export function sessionToken(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Every API route needs a session except the public few; the UI's static files are public
- * (they hold no data). State-changing requests and websocket upgrades must come from our own
- * origin: SameSite=Strict cookies already stop most cross-site requests, the Origin check
- * stops the rest (and cross-site websocket hijacking, which SameSite does not cover everywhere).
+ * Every route needs a session except the public API few and the UI's static files. The
+ * decision is made on the route the router matched, never on the raw URL: the router decodes
+ * percent-escapes, so `/%61pi/roots` reaches `/api/roots` although its text does not start
+ * with `/api/`. A new route is protected unless it is added to a list here.
+ * State-changing requests and websocket upgrades must come from our own origin: SameSite=Strict
+ * cookies already stop most cross-site requests, the Origin check stops the rest (and
+ * cross-site websocket hijacking, which SameSite does not cover everywhere).
  */
 export function registerSecurity(app: FastifyInstance, catalog: Catalog): void {
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0]!;
-    if (!path.startsWith('/api/')) return;
     const isUpgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
     if (STATE_CHANGING.has(request.method) || isUpgrade) assertSameOrigin(request);
-    if (PUBLIC_API.has(path)) return;
+    const route = request.routeOptions.url;
+    // No route matched: Fastify answers 404 and nothing is served.
+    if (route === undefined || PUBLIC_API.has(route) || UI_ROUTES.has(route)) return;
     if (!isValidSession(catalog, sessionToken(request)))
       throw new AuthRequiredError('Log in first');
   });

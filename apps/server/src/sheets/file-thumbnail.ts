@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { AppContext } from '../app-context.js';
 import type { files } from '../catalog/schema.js';
 import { NotFoundError } from '../errors.js';
 import { isRootOnline, type RootRow } from '../roots/roots.js';
+import { scannedContentPath } from './as-scanned.js';
 import { probedVideo, ThumbnailCache } from './thumbnail-cache.js';
 
 type FileRow = typeof files.$inferSelect;
@@ -26,9 +26,15 @@ export async function fileThumbnail(
     if (file.state !== 'present' || !isRootOnline(root.path)) {
       throw new NotFoundError(`No thumbnail of ${file.name} was made while its root was online`);
     }
+    const absPath = scannedContentPath(root.path, file);
+    if (absPath === null) {
+      throw new NotFoundError(
+        `${file.name} is not what the last scan read (changed, gone, or now outside its root): scan it again`,
+      );
+    }
     thumb = await cache.ensure({
       sha256: file.sha256,
-      absPath: path.join(root.path, file.relPath),
+      absPath,
       kind: file.kind,
       mime: file.mime,
       probed: probedVideo(file),

@@ -9,6 +9,7 @@ import { createLimiter, forEachLimited, settleAll } from '../util/concurrency.js
 import { captureLabel, durationLabel, fitName } from './labels.js';
 import { DEFAULT_LAYOUT, paginate, tileRect, type SheetLayout } from './layout.js';
 import { byCaptureTime } from './order.js';
+import { scannedContentPath } from './as-scanned.js';
 import { renderSheet, type TileToDraw } from './render.js';
 import { findSheet, saveSheet, trimSheets, type SheetTileRecord } from './store.js';
 import { probedVideo, type ThumbnailCache, type ThumbnailRow } from './thumbnail-cache.js';
@@ -84,7 +85,7 @@ export async function summariseFolder(
 ): Promise<FolderOutcome> {
   const layout = deps.layout ?? DEFAULT_LAYOUT;
   const readable = media.filter((file) => {
-    if (!notAsScanned(root, file)) return true;
+    if (scannedContentPath(root.path, file) !== null) return true;
     events.failed(file.relPath, NOT_SCANNED);
     events.fileDone(file);
     return false;
@@ -121,20 +122,15 @@ export async function summariseFolder(
   return { ...outcome, skipped: media.length - readable.length };
 }
 
-/** The file on disk may not be the content the catalog read (or it was never read). */
-function notAsScanned(root: RootRow, file: MediaFile): boolean {
-  return !file.sha256 || isStale(file) || changedOnDisk(path.join(root.path, file.relPath), file);
-}
-
 async function thumbnailFor(
   thumbnails: ThumbnailCache,
   root: RootRow,
   file: MediaFile,
   failed: (item: string, reason: string) => void,
 ): Promise<ThumbnailRow> {
-  const absPath = path.join(root.path, file.relPath);
   // Checked again just before reading: the file may have changed since the folder was planned.
-  if (notAsScanned(root, file)) {
+  const absPath = scannedContentPath(root.path, file);
+  if (absPath === null) {
     failed(file.relPath, NOT_SCANNED);
     return changedPlaceholder(file);
   }
@@ -161,24 +157,6 @@ function changedPlaceholder(file: MediaFile): ThumbnailRow {
     reason: 'changed since the scan',
     createdAt: Date.now(),
   };
-}
-
-/**
- * The file on disk is not what the scan read: a tile would show content the catalog does not
- * know (and label it with the old hash).
- */
-function changedOnDisk(absPath: string, file: MediaFile): boolean {
-  try {
-    const stat = statSync(absPath);
-    return stat.size !== file.size || Math.floor(stat.mtimeMs) !== file.mtimeMs;
-  } catch {
-    return true;
-  }
-}
-
-/** The hash belongs to another size or mtime: the file changed since the scan read it. */
-function isStale(file: MediaFile): boolean {
-  return file.contentSize !== file.size || file.contentMtimeMs !== file.mtimeMs;
 }
 
 /** Draws and saves a page unless the same picture is already saved. True when it wrote. */
