@@ -8,7 +8,8 @@
  * module, and a plain copy of the folder keeps the sidecars. The media tree itself stays clean.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ObjectNotFoundError, PermanentStorageError } from '../errors.js';
 import type {
@@ -26,6 +27,7 @@ import type {
 } from './destination.js';
 import { FolderLayout, folderError, readMeta, removeQuietly, walkFiles } from './folder-files.js';
 import { writeObject } from './folder-write.js';
+import { assertValidPrefix } from './keys.js';
 
 /** What head() and list() report as the class of a file in a folder. */
 export const FOLDER_STORAGE_CLASS = 'LOCAL';
@@ -48,6 +50,7 @@ export class FolderDestination implements Destination {
   async head(key: string): Promise<ObjectInfo | null> {
     const file = this.layout.dataPath(key);
     await this.assertBaseExists();
+    if (!(await this.isPlainFileInside(key, file))) return null;
     const stats = await stat(file).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw folderError(this.base, error);
@@ -99,6 +102,7 @@ export class FolderDestination implements Destination {
   }
 
   async *list(prefix: string): AsyncIterable<ListEntry> {
+    assertValidPrefix(prefix);
     // An unplugged drive must not read as an empty destination (reconcile would cry "lost").
     await this.assertBaseExists();
     const start = prefix.endsWith('/')
@@ -129,6 +133,7 @@ export class FolderDestination implements Destination {
 
   /** Partial files left by an interrupted put (a crash, a pause never resumed). */
   async listMultipartUploads(prefix: string): Promise<MultipartUploadInfo[]> {
+    assertValidPrefix(prefix);
     await this.assertBaseExists();
     const uploads: MultipartUploadInfo[] = [];
     const start = prefix.split('/').slice(0, -1).join('/');
@@ -147,6 +152,22 @@ export class FolderDestination implements Destination {
   }
 
   close(): void {}
+
+  /**
+   * An object is a regular file reached without a symbolic link on the way: list() never shows
+   * links (it walks regular files only), and a link put in the folder by someone else could
+   * lead anywhere on the NAS.
+   */
+  private async isPlainFileInside(key: string, file: string): Promise<boolean> {
+    try {
+      const [realBase, realFile] = await Promise.all([realpath(this.base), realpath(file)]);
+      return realFile === path.join(realBase, ...key.split('/'));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+      throw folderError(this.base, error);
+    }
+  }
 
   /**
    * The destination folder must exist, and is never created: if a USB drive is unplugged, its

@@ -20,6 +20,17 @@ function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Throws InvalidKeyError unless `prefix` is a clean start of keys: "", "photos/", "photos/IMG_"
+ * (never "../", "/etc", "a//b"). A folder destination walks the folder a prefix names, so a
+ * prefix that climbs out would list files outside it.
+ */
+export function assertValidPrefix(prefix: string): void {
+  if (prefix === '') return;
+  const reason = keyProblem(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
+  if (reason) throw new InvalidKeyError(`invalid key prefix "${prefix}": ${reason}`, { prefix });
+}
+
 /** Joins a destination prefix and a key or key prefix with exactly one `/`. */
 export function joinKey(prefix: string, key: string): string {
   if (!prefix) return key;

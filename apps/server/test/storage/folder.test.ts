@@ -4,7 +4,15 @@
  * line with nothing left half-written.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +61,24 @@ describe('folder destination', () => {
       expect.objectContaining({ key: 'photos/2024/IMG_1.CR3', storageClass: 'LOCAL' }),
     ]);
     expect(await dest.requestRestore()).toBe('not-needed');
+  });
+
+  it('never lists or reads outside its folder: no climbing prefix, no symbolic link', async () => {
+    const secret = path.join(work, 'secret.txt');
+    writeFileSync(secret, 'not for the web');
+    mkdirSync(path.join(base, 'photos'));
+    symlinkSync(secret, path.join(base, 'photos', 'link.txt'));
+    symlinkSync(work, path.join(base, 'outside'));
+    await dest.put('photos/a.jpg', makeSource(work, 'a.jpg', 100));
+
+    for (const prefix of ['../', '../../etc/', 'photos/../../', '/etc/', 'photos//a']) {
+      await expect(collect(dest.list(prefix)), prefix).rejects.toBeInstanceOf(InvalidKeyError);
+    }
+    expect((await collect(dest.list(''))).map((e) => e.key)).toEqual(['photos/a.jpg']);
+    expect(await dest.head('photos/link.txt')).toBeNull();
+    expect(await dest.head('outside/secret.txt')).toBeNull();
+    await expect(dest.get('outside/secret.txt')).rejects.toThrow(/no object/);
+    expect((await dest.head('photos/a.jpg'))?.size).toBe(100);
   });
 
   it('reports a copy whose sidecar describes another file as unverified', async () => {
