@@ -254,9 +254,24 @@ test.describe('dashboard, transfer settings and restores', () => {
       const backCard = list.getByRole('listitem', {
         name: `Restore of ${LABEL}/Home from usb, job ${back.id}`,
       });
-      // Both finish on their own; the page follows them live.
-      await expect(thawCard.getByTestId('restore-status')).toHaveText('ready', { timeout: 60_000 });
-      await expect(backCard.getByTestId('restore-status')).toHaveText('done', { timeout: 60_000 });
+      // Both finish on their own (the server first: a hang there is not the page's fault)...
+      for (const job of [thaw, back]) {
+        await expect
+          .poll(
+            async () => {
+              const r = (await (await page.request.get(`/api/restores/${job.id}`)).json()) as {
+                jobState: string;
+                items: { path: string; state: string }[];
+              };
+              return `${r.jobState}: ${r.items.map((i) => `${i.path} ${i.state}`).join(', ')}`;
+            },
+            { timeout: 60_000, message: `restore job ${job.id} ends` },
+          )
+          .toMatch(/^done: /);
+      }
+      // ...and the page follows them live.
+      await expect(thawCard.getByTestId('restore-status')).toHaveText('ready', { timeout: 20_000 });
+      await expect(backCard.getByTestId('restore-status')).toHaveText('done', { timeout: 20_000 });
       await expect(thawCard.locator('[data-item-state="available"]')).toHaveText('2 ready');
       await expect(thawCard.getByTestId('restore-expiry')).toBeVisible();
       await expect(backCard.locator('[data-item-state="downloaded"]')).toHaveText('1 downloaded');
