@@ -597,16 +597,11 @@ test('file, thumbnail, sheet and download endpoints serve only catalog files ins
   }
 });
 
-// BUG (server, apps/server/src/sheets/file-thumbnail.ts): the thumbnail of a catalogued photo is
-// made from `path.join(root.path, file.relPath)`, not through `resolveInsideRoot`, so a photo
-// replaced on disk by a symbolic link to a picture outside the root (after its scan, before its
-// thumbnail was asked) is served as the outside picture, under the catalog's sha256 (and cached
-// so). Expected: refused (404/409) like any file that changed since its scan. `test.fail()` turns
-// red once fixed: then make it a plain test.
+// A photo replaced on disk by a link to a picture outside the root, after its scan and before its
+// thumbnail was asked: the outside picture must never be served (nor cached under its hash).
 test('a photo swapped for a link out of the root does not serve the outside picture', async ({
   page,
 }) => {
-  test.fail();
   const swap = path.join(world.rootDir, 'Trip', 'swap.jpg');
   await rename(swap, path.join(world.dir, 'swap-original.jpg'));
   await symlink(path.join(world.outsideDir, 'secret.jpg'), swap);
@@ -619,14 +614,9 @@ test('a photo swapped for a link out of the root does not serve the outside pict
   expect([403, 404, 409]).toContain(response.status());
 });
 
-// BUG (server, folder destinations' list(): apps/server/src/storage/folder-files.ts walk, reached
-// from GET /api/destinations/:name/objects, apps/server/src/restore/remote.ts): the prefix is
-// joined to the folder unchecked, so `?prefix=../outside/` lists a folder beside the destination
-// and `?prefix=../../../../etc/ssh/` any folder of the NAS: names, sizes and dates of files
-// outside it (their content stays refused: keys are checked). Expected: 400 invalid_key, as for
-// a key with `..`. `test.fail()` turns red once fixed: then make it a plain test.
+// GET /api/destinations/:name/objects walks the folder the prefix names: `../` must not lead
+// beside or above the destination (names, sizes and dates of the NAS's files).
 test('the listing of a folder destination does not climb out of it', async () => {
-  test.fail();
   const response = await call('GET', '/api/destinations/usb/objects?prefix=../outside/', {
     token: world.token,
   });
@@ -635,12 +625,9 @@ test('the listing of a folder destination does not climb out of it', async () =>
   expect(response.status()).toBe(400);
 });
 
-// BUG (server, apps/server/src/storage/folder.ts): a folder destination's head() and get() follow
-// symbolic links, so `GET /api/destinations/:name/objects/download?key=link/secret.txt` serves a
-// file outside the destination's folder through a link inside it, though the listing (which does
-// not follow links) shows no such object. Expected: 404 like any key the listing does not hold.
+// A link inside a folder destination must not serve a file outside it; the listing (which does
+// not follow links) shows no such object either.
 test('a link in a folder destination does not serve a file outside it', async () => {
-  test.fail();
   await symlink(world.outsideDir, path.join(world.destDir, 'link'));
   const listing = await call('GET', '/api/destinations/usb/objects?prefix=link', {
     token: world.token,
@@ -653,14 +640,9 @@ test('a link in a folder destination does not serve a file outside it', async ()
   expect(response.status()).toBe(404);
 });
 
-// BUG (server, apps/server/src/http/security.ts): the session and Origin check looks at the raw
-// URL (`request.url.startsWith('/api/')`) while the router decodes percent-escapes, so
-// `/%61pi/roots` reaches the `/api/roots` handlers with no check at all: every route answers
-// without a session (GET /%61pi/roots → 200 with the roots; POST /%61pi/roots adds a root from
-// any Origin) and `/%61pi/events` opens the event feed to anyone, from any site. Expected: 401
-// (or 404) like `/api/…`. `test.fail()` turns red once fixed: then make it a plain test.
+// The router decodes percent-escapes: `/%61pi/roots` is `/api/roots` and must be checked like it
+// (the check once looked at the raw URL and let every route through without a session).
 test('a percent-encoded API path is checked like the plain one', async ({ page }) => {
-  test.fail();
   const open: string[] = [];
   for (const route of world.apiRoutes) {
     if (PUBLIC.has(route.path)) continue;

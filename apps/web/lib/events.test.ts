@@ -190,13 +190,9 @@ describe('job.progress', () => {
     expect(cachedJob(7)?.state).toBe('cancelled');
   });
 
-  // BUG (lib/events.ts, EventFeed job.progress): an event is merged over the cached progress
-  // ("keep what the event does not say"), but the server replaces its saved progress with each
-  // update (jobs/reporter.ts saveProgress). A restore that goes from "downloading" (speed, time
-  // left, files in flight) to "waiting for restores" (no speed, no files: restore-job.ts
-  // reportWaiting) keeps showing the old speed and the files in flight until a reload. Only
-  // `failures` should be kept. `it.fails` turns red once fixed: then make it a plain `it`.
-  it.fails('drops the transfer fields a later phase no longer reports', () => {
+  // The server replaces its saved progress with each update (jobs/reporter.ts saveProgress): a
+  // restore going from "downloading" to "waiting for restores" must not keep the old speed.
+  it('drops the transfer fields a later phase no longer reports', () => {
     client.setQueryData(queryKeys.jobList, [job({ kind: 'restore', progress: { failures: 0 } })]);
     feed.apply(
       progress(
@@ -410,10 +406,8 @@ describe('item.failed', () => {
     expect(failures(7)?.map((f) => f.at)).toEqual([T0 + 2, T0 + 5]);
   });
 
-  // BUG (lib/events.ts, EventFeed.flushFailures): duplicates are looked for only in the list
-  // already cached, not within the batch being added, so the same event received twice before
-  // a flush (300 ms) is listed twice. `it.fails` turns red once fixed: then make it a plain `it`.
-  it.fails('lists an event received twice only once', () => {
+  // The same event twice before a flush (300 ms), as a replay after a reconnect may bring it.
+  it('lists an event received twice only once', () => {
     client.setQueryData(queryKeys.jobList, [job()]);
     client.setQueryData<JobFailure[]>(queryKeys.jobFailures(7), []);
     feed.apply(failed(7, 'Trip/b.jpg', T0 + 2));

@@ -139,8 +139,10 @@ export class EventFeed {
           ...job,
           // A late progress event must not bring a finished job back to life.
           state: job.state === 'queued' ? 'running' : job.state,
-          // The saved progress also counts failures; keep what the event does not say.
-          progress: { ...(job.progress ?? {}), ...reported },
+          // The server replaces its saved progress with each update, so does the cache: a phase
+          // that stops sending a speed or files in flight must not keep showing the old ones.
+          // Only the failure count, which the server keeps beside the reported fields, stays.
+          progress: { ...failureCount(job.progress), ...reported },
         }));
         break;
       }
@@ -216,11 +218,23 @@ export class EventFeed {
       } else {
         this.queryClient.setQueryData<JobFailure[]>(key, (old = []) => {
           // A fetch that raced the events may hold some of them already.
-          const seen = new Set(old.map((f) => `${f.at}\u0000${f.item}`));
-          return [...old, ...added.filter((f) => !seen.has(`${f.at}\u0000${f.item}`))];
+          // The same event may also come twice within one batch (a replay after a reconnect).
+          const seen = new Set(old.map(failureKey));
+          const fresh = added.filter((f) => !seen.has(failureKey(f)) && seen.add(failureKey(f)));
+          return [...old, ...fresh];
         });
       }
     }
     this.pendingFailures.clear();
   }
+}
+
+function failureKey(failure: { at: number; item: string }): string {
+  return `${failure.at}\u0000${failure.item}`;
+}
+
+/** The part of a saved progress a progress event does not carry. */
+function failureCount(progress: unknown): { failures?: unknown } {
+  if (typeof progress !== 'object' || progress === null || !('failures' in progress)) return {};
+  return { failures: (progress as { failures: unknown }).failures };
 }

@@ -222,12 +222,9 @@ describe('money and percentages', () => {
     expect(formatMoney(Number.NaN)).toBe('—');
   });
 
-  // BUG (lib/format.ts, formatMoney): its comment promises that "a tiny cost never reads as
-  // $0.00", but a cost under $0.00005 (a month of Deep Archive for a 40 MB folder: $0.00004)
-  // rounds to zero at four digits and it prints "$0.00". `it.fails` turns red once it is fixed (say, to
-  // "< $0.0001"): then make this a plain `it`.
-  it.fails('never shows a cost below a hundredth of a cent as $0.00', () => {
-    expect(formatMoney(0.00004)).not.toBe('$0.00');
+  // A month of Deep Archive for a 40 MB folder is $0.00004: not free, so never "$0.00".
+  it('never shows a cost below a hundredth of a cent as $0.00', () => {
+    expect(formatMoney(0.00004)).toBe('< $0.0001');
   });
 
   it('never shows 100 % before the end', () => {

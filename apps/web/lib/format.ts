@@ -298,6 +298,7 @@ export function formatEta(seconds: number | null | undefined): string {
 export function formatMoney(amount: number, currency = 'USD'): string {
   if (!Number.isFinite(amount)) return '—';
   const abs = Math.abs(amount);
+  if (abs > 0 && abs < 0.0001) return `< ${formatMoney(0.0001, currency)}`;
   const digits = abs === 0 || abs >= 1 ? 2 : abs >= 0.01 ? 3 : 4;
   try {
     return new Intl.NumberFormat('en-US', {

@@ -33,12 +33,22 @@ export function registerSecurity(app: FastifyInstance, catalog: Catalog): void {
   app.addHook('onRequest', async (request) => {
     const isUpgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
     if (STATE_CHANGING.has(request.method) || isUpgrade) assertSameOrigin(request);
+    // No route matched (undefined): still a session first, so that nobody can map the API.
     const route = request.routeOptions.url;
-    // No route matched: Fastify answers 404 and nothing is served.
-    if (route === undefined || PUBLIC_API.has(route) || UI_ROUTES.has(route)) return;
+    if (route !== undefined && (PUBLIC_API.has(route) || isUiFile(request, route))) return;
     if (!isValidSession(catalog, sessionToken(request)))
       throw new AuthRequiredError('Log in first');
   });
+}
+
+/**
+ * A request for the UI's files. The static files' catch-all also receives unknown API paths
+ * (and answers 404): those stay behind the login, so nobody can map the API.
+ */
+function isUiFile(request: FastifyRequest, route: string): boolean {
+  if (!UI_ROUTES.has(route)) return false;
+  const rest = (request.params as Record<string, string | undefined>)['*'] ?? '';
+  return !/^api(\/|$)/i.test(rest);
 }
 
 function assertSameOrigin(request: FastifyRequest): void {
