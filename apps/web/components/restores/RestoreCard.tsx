@@ -77,7 +77,9 @@ export function RestoreCard({
         ) : null}
         <div>
           <dt>To</dt>
-          <dd className="path-text">{r.target ?? 'not downloaded (thaw only)'}</dd>
+          <dd className={r.target ? 'path-text' : undefined}>
+            {r.target ?? 'not downloaded (thaw only)'}
+          </dd>
         </div>
         <div>
           <dt>Asked</dt>
