@@ -1,5 +1,14 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ExifDate, ExifDateTime, ExifTool, type Tags } from 'exiftool-vendored';
+import {
+  DefaultExiftoolArgs,
+  ExifDate,
+  ExifDateTime,
+  ExifTool,
+  exiftoolPath,
+  type Tags,
+} from 'exiftool-vendored';
 
 /**
  * Metadata of any photo or video format through exiftool-vendored. It never throws for bad
@@ -44,8 +53,27 @@ function exiftool(): ExifTool {
     // make as a full read; only the MTS duration and the GIF animation length go missing, and
     // videos take theirs from ffprobe. -fast2 loses all MP4/MOV metadata: do not use it.
     readArgs: ['-fast'],
+    ...(existsSync(SETPRIV) ? { processFactory: spawnTiedToUs } : {}),
   });
   return shared;
+}
+
+/** util-linux, in every Debian (and so in the Docker image). */
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * exiftool runs with `-stay_open`, reading commands from its stdin even after it ends: when we
+ * are killed with SIGKILL (the OOM killer, `kill -9` of a CLI run), nothing closes it and it
+ * stays behind. setpriv --pdeathsig has the kernel kill it when we die, however we die.
+ */
+async function spawnTiedToUs(): Promise<ChildProcess> {
+  const env: NodeJS.ProcessEnv = { LANG: 'C' };
+  if (process.env.EXIFTOOL_HOME) env.EXIFTOOL_HOME = process.env.EXIFTOOL_HOME;
+  return spawn(
+    SETPRIV,
+    ['--pdeathsig', 'KILL', '--', await exiftoolPath(), ...DefaultExiftoolArgs],
+    { stdio: 'pipe', shell: false, detached: false, env },
+  );
 }
 
 /** Stops the perl processes; call at shutdown and in test teardown, or the process stays up. */
