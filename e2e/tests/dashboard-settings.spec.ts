@@ -181,10 +181,10 @@ test.describe('dashboard, transfer settings and restores', () => {
       ]);
       expect(overview.totals.costPerMonth).toBeGreaterThan(0);
       // A few MB in Deep Archive cost a fraction of a cent: shown as such, not as $0.00.
-      await expect(page.getByTestId('cost-total')).toHaveText('under $0.0001');
+      await expect(page.getByTestId('cost-total')).toHaveText('< $0.0001');
       await expect(page.getByTestId('cost-chart')).toHaveAttribute(
         'aria-label',
-        'Cost a month by storage class: Glacier Deep Archive under $0.0001',
+        'Cost a month by storage class: Glacier Deep Archive < $0.0001',
       );
       await expect(
         page.getByRole('listitem', { name: 'Destination usb' }).getByTestId('destination-cost'),

@@ -4,8 +4,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { Overview, RestoreView } from '../../lib/api-status';
 import type { JobView } from '../../lib/api';
-import { formatBytes, formatCount, formatPercent } from '../../lib/format';
-import { formatMonthly } from './money';
+import { formatBytes, formatCount, formatPercent, formatMoney } from '../../lib/format';
 import { coverageFraction } from './CoverageBar';
 import styles from './dashboard.module.css';
 import { restoreCounts } from '../restores/restore-state';
@@ -44,7 +43,7 @@ export function AtAGlance({
       />
       <Stat
         name="Cost a month"
-        value={formatMonthly(t.costPerMonth, overview.currency)}
+        value={formatMoney(t.costPerMonth, overview.currency)}
         note="S3 storage, list prices"
         testId="glance-cost"
       />

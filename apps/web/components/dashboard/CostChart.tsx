@@ -18,7 +18,8 @@ import {
 } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import type { ClassCost } from '../../lib/api-status';
-import { formatMonthly, formatTick } from './money';
+import { formatMoney } from '../../lib/format';
+import { formatTick } from './money';
 import { useMediaQuery } from '../../lib/media-query';
 import { storageClassLabel } from '../settings/storage-classes';
 import styles from './dashboard.module.css';
@@ -91,7 +92,7 @@ export default function CostChart({
           tooltip: {
             callbacks: {
               label: (item) =>
-                `${item.dataset.label ?? ''}: ${formatMonthly(item.parsed.x ?? 0, currency)} a month`,
+                `${item.dataset.label ?? ''}: ${formatMoney(item.parsed.x ?? 0, currency)} a month`,
             },
           },
         },

@@ -2,8 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import type { Overview } from '../../lib/api-status';
-import { formatBytes } from '../../lib/format';
-import { formatMonthly } from './money';
+import { formatBytes, formatMoney } from '../../lib/format';
 import { PanelHead } from './PanelHead';
 import { storageClassLabel } from '../settings/storage-classes';
 import styles from './dashboard.module.css';
@@ -29,7 +28,7 @@ export function CostPanel({ overview }: { overview: Overview }) {
       <PanelHead id="cost-heading" title="Cost a month" />
       <p>
         <span className={styles.costTotal} data-testid="cost-total">
-          {formatMonthly(totals.costPerMonth, currency)}
+          {formatMoney(totals.costPerMonth, currency)}
         </span>{' '}
         <span className="muted">a month for what is stored in S3</span>
       </p>
@@ -46,7 +45,7 @@ export function CostPanel({ overview }: { overview: Overview }) {
             label={`Cost a month by storage class: ${costs
               .map(
                 (c) =>
-                  `${storageClassLabel(c.storageClass)} ${formatMonthly(c.costPerMonth, currency)}`,
+                  `${storageClassLabel(c.storageClass)} ${formatMoney(c.costPerMonth, currency)}`,
               )
               .join(', ')}`}
           />
@@ -68,7 +67,7 @@ export function CostPanel({ overview }: { overview: Overview }) {
                     <td>{integer.format(c.objects)}</td>
                     <td>{formatBytes(c.bytes)}</td>
                     <td>{formatBytes(c.billedBytes)}</td>
-                    <td>{formatMonthly(c.costPerMonth, currency)}</td>
+                    <td>{formatMoney(c.costPerMonth, currency)}</td>
                   </tr>
                 ))}
               </tbody>

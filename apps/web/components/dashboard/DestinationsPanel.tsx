@@ -2,8 +2,7 @@
 
 import Link from 'next/link';
 import type { Overview } from '../../lib/api-status';
-import { formatBytes, formatCount } from '../../lib/format';
-import { formatMonthly } from './money';
+import { formatBytes, formatCount, formatMoney } from '../../lib/format';
 import { storageClassLabel } from '../settings/storage-classes';
 import { DestinationHead } from '../settings/DestinationHead';
 import { CoverageBar } from './CoverageBar';
@@ -41,7 +40,7 @@ export function DestinationsPanel({ overview }: { overview: Overview }) {
                 <span data-testid="destination-cost">
                   {d.costPerMonth === null
                     ? 'no storage charge'
-                    : `${formatMonthly(d.costPerMonth, currency)} a month`}
+                    : `${formatMoney(d.costPerMonth, currency)} a month`}
                 </span>
               </p>
               {d.lostObjects > 0 ? (
