@@ -29,13 +29,10 @@ import {
   type BrowseViewKind,
   type FileLayout,
 } from './browse-state';
-import { FileDetailsDialog } from './FileDetailsDialog';
 import { FilesPanel } from './FilesPanel';
+import { FileDetailsDialog, FolderDrillDown, FolderTree, SheetsPanel } from './lazy';
 import { FolderActions } from './FolderActions';
-import { FolderDrillDown } from './FolderDrillDown';
-import { FolderTree } from './FolderTree';
-import { useRestoreEndRefresh } from './SelectionBar';
-import { SheetsPanel } from './SheetsPanel';
+import { useRestoreEndRefresh } from './useRestoreEndRefresh';
 
 const SEARCH_DELAY_MS = 300;
 
@@ -252,11 +249,13 @@ export function BrowseView() {
         )}
       </div>
 
-      <FileDetailsDialog
-        fileId={openFile?.id ?? null}
-        fallbackName={openFile?.name}
-        onClose={() => setOpenFile(null)}
-      />
+      {openFile ? (
+        <FileDetailsDialog
+          fileId={openFile.id}
+          fallbackName={openFile.name}
+          onClose={() => setOpenFile(null)}
+        />
+      ) : null}
     </main>
   );
 }

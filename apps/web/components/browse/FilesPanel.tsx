@@ -18,6 +18,7 @@ import { formatBytes, formatCamera, formatCapturedAt } from '../../lib/format';
 import { SORT_LABELS } from './browse-state';
 import { explorerKeys, getFilesPage, type FilesPage, type ListingKey } from './explorer-api';
 import { FileTags } from './FileTags';
+import { SelectionBar } from './lazy';
 import { PAGE_SIZE, pageOf, pageRequest, pagesFor } from './listing';
 import {
   EMPTY_SELECTION,
@@ -31,7 +32,6 @@ import {
   toggle,
   type Selection,
 } from './selection';
-import { SelectionBar } from './SelectionBar';
 import { Thumbnail } from './Thumbnail';
 import { useLongPress } from './useLongPress';
 

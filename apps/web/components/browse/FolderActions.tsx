@@ -5,7 +5,7 @@ import { useId, useState } from 'react';
 import type { JobView } from '../../lib/api';
 import { formatEta, formatPercent, formatRate } from '../../lib/format';
 import { jobTitle, readProgress } from '../../lib/jobs';
-import { ArchiveDialog } from './ArchiveDialog';
+import { ArchiveDialog } from './lazy';
 import { useFolderJobs } from './useFolderJobs';
 
 /**
@@ -69,13 +69,15 @@ export function FolderActions({
       ) : null}
       {summariseJob ? <FolderJobProgress job={summariseJob} /> : null}
       {archiveJob ? <FolderJobProgress job={archiveJob} /> : null}
-      <ArchiveDialog
-        open={archiving}
-        root={root}
-        path={path}
-        folderName={folderName}
-        onClose={() => setArchiving(false)}
-      />
+      {archiving ? (
+        <ArchiveDialog
+          open
+          root={root}
+          path={path}
+          folderName={folderName}
+          onClose={() => setArchiving(false)}
+        />
+      ) : null}
     </section>
   );
 }

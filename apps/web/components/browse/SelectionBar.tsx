@@ -2,10 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import {
   getDestinations,
-  getJobs,
   queryKeys,
   startScan,
   startSummarise,
@@ -15,7 +14,6 @@ import {
 } from '../../lib/api';
 import { formatCount } from '../../lib/format';
 import { useRememberJob } from '../jobs/useJobActions';
-import { ArchiveDialog } from './ArchiveDialog';
 import {
   explorerKeys,
   fileDownloadUrl,
@@ -23,8 +21,9 @@ import {
   type FilesPage,
   type ListingKey,
 } from './explorer-api';
+import { ArchiveDialog, RestoreDialog } from './lazy';
 import { PAGE_SIZE, pageOf } from './listing';
-import { RestoreDialog, type RestoreSubject } from './RestoreDialog';
+import type { RestoreSubject } from './RestoreDialog';
 import { downloadSource } from './selection-actions';
 import { isAll, selectedCount, selectedIndices, type Selection } from './selection';
 
@@ -261,40 +260,21 @@ export function SelectionBar({
           ) : null}
         </p>
       ) : null}
-      <ArchiveDialog
-        open={archiving}
-        root={root}
-        path={path}
-        folderName={folderName}
-        note={
-          count < total
-            ? `Archives go folder by folder: this sends everything in “${folderName}” that the destination lacks, the ${formatCount(count, 'selected file')} among it.`
-            : undefined
-        }
-        onClose={() => setArchiving(false)}
-      />
-      <RestoreDialog subject={restoring} onClose={() => setRestoring(null)} />
+      {archiving ? (
+        <ArchiveDialog
+          open
+          root={root}
+          path={path}
+          folderName={folderName}
+          note={
+            count < total
+              ? `Archives go folder by folder: this sends everything in “${folderName}” that the destination lacks, the ${formatCount(count, 'selected file')} among it.`
+              : undefined
+          }
+          onClose={() => setArchiving(false)}
+        />
+      ) : null}
+      {restoring ? <RestoreDialog subject={restoring} onClose={() => setRestoring(null)} /> : null}
     </div>
   );
-}
-
-/**
- * A restore's end changes files' tags (restored, until when): refetch the listings when one
- * ends. The jobs list is kept live by the events feed.
- */
-export function useRestoreEndRefresh() {
-  const client = useQueryClient();
-  const jobs = useQuery({ queryKey: queryKeys.jobList, queryFn: ({ signal }) => getJobs(signal) });
-  const seen = useRef<Map<number, string> | null>(null);
-  useEffect(() => {
-    const restores = (jobs.data ?? []).filter((j) => j.kind === 'restore');
-    const before = seen.current;
-    seen.current = new Map(restores.map((j) => [j.id, j.state]));
-    if (!before) return;
-    const changed = restores.some((j) => before.get(j.id) !== j.state);
-    if (changed) {
-      void client.invalidateQueries({ queryKey: queryKeys.browse });
-      void client.invalidateQueries({ queryKey: ['file'] });
-    }
-  }, [jobs.data, client]);
 }
