@@ -10,7 +10,6 @@ import {
   isNull,
   lt,
   ne,
-  or,
   sql,
   type SQL,
 } from 'drizzle-orm';
@@ -232,16 +231,24 @@ export function listFiles(catalog: Catalog, root: RootRow, query: FilesQuery): F
     throw new UserInputError('Give a cursor or an offset, not both');
   }
   const backwards = cursor?.direction === 'before';
-  const where = and(fileFilter(root.id, dir, query), cursor ? keyset(cursor) : undefined);
-  // One row more than asked tells whether the listing goes on past this page.
-  const found = catalog.db
-    .select()
-    .from(files)
-    .where(where)
-    .orderBy(...orderBy(sort, backwards ? flip(order) : order, backwards))
-    .limit(limit + 1)
-    .offset(cursor ? 0 : (query.offset ?? 0))
-    .all();
+  const filter = fileFilter(root.id, dir, query);
+  const ordered = orderBy(sort, backwards ? flip(order) : order);
+  // One row more than asked tells whether the listing goes on past this page. After a cursor
+  // the rows come from one index range, or two where the undated rows follow the dated ones.
+  const found: FileRow[] = [];
+  for (const part of cursor ? seek(cursor) : [undefined]) {
+    found.push(
+      ...catalog.db
+        .select()
+        .from(files)
+        .where(and(filter, part))
+        .orderBy(...ordered)
+        .limit(limit + 1 - found.length)
+        .offset(cursor ? 0 : (query.offset ?? 0))
+        .all(),
+    );
+    if (found.length > limit) break;
+  }
   const more = found.length > limit;
   const rows = found.slice(0, limit);
   if (backwards) rows.reverse();
@@ -484,7 +491,8 @@ function fileFilter(rootId: number, dir: string, query: BrowseQuery): SQL {
     conditions.push(sql`${files.name} like ${'%' + escapeLike(query.search) + '%'} escape '\\'`);
   switch (query.tag) {
     case undefined:
-      conditions.push(ne(files.state, 'moved'));
+      // Spelled as the partial indexes' condition is, so that SQLite sees they apply.
+      conditions.push(sql`${files.state} <> 'moved'`);
       break;
     case 'missing':
     case 'moved':
@@ -520,14 +528,15 @@ type Order = 'asc' | 'desc';
 const flip = (order: Order): Order => (order === 'asc' ? 'desc' : 'asc');
 
 /**
- * The listing's order: the sort column, then the name (unique in a folder) ascending, so that
- * every row has one place. `reversed` turns the whole order around (a page read backwards).
+ * The listing's order: the sort column, then the name (unique in a folder) the same way, so
+ * that every row has one place and the (root, dir, column, name) indexes read it in order,
+ * forwards or backwards.
  */
-function orderBy(sort: FileSort, order: Order, reversed = false): SQL[] {
+function orderBy(sort: FileSort, order: Order): SQL[] {
   const direction = order === 'desc' ? desc : asc;
   const column = SORT_COLUMNS[sort];
   if (sort === 'name') return [direction(column)];
-  return [direction(column), reversed ? desc(files.name) : asc(files.name)];
+  return [direction(column), direction(files.name)];
 }
 
 /** Where a page starts: just after (or just before) the row a cursor names. */
@@ -578,26 +587,22 @@ function decodeCursor(text: string, sort: FileSort, order: Order): Cursor {
 }
 
 /**
- * Rows strictly after (or before) the cursor's row in the listing's order. SQLite puts NULLs
- * first going up and last going down; the name breaks ties going up whatever the order.
+ * Rows strictly after (or before) the cursor's row in the listing's order, as the conditions
+ * of the index ranges that hold them, in order: a row-value comparison on (column, name) reads
+ * the (root, dir, column, name) index from the cursor on. SQLite puts NULLs (undated photos)
+ * first going up and last going down, as a range of their own.
  */
-function keyset(cursor: Cursor): SQL {
-  const forwards = cursor.direction === 'after';
-  const direction = forwards ? cursor.order : flip(cursor.order);
-  if (cursor.sort === 'name') return (direction === 'asc' ? gt : lt)(files.name, cursor.name);
+function seek(cursor: Cursor): SQL[] {
+  const direction = cursor.direction === 'after' ? cursor.order : flip(cursor.order);
+  const nameOnward = (direction === 'asc' ? gt : lt)(files.name, cursor.name);
+  if (cursor.sort === 'name') return [nameOnward];
   const column = SORT_COLUMNS[cursor.sort];
-  const v = cursor.value;
-  const later =
-    direction === 'asc'
-      ? v === null
-        ? isNotNull(column)
-        : gt(column, v)
-      : v === null
-        ? undefined
-        : or(lt(column, v), isNull(column));
-  const same = v === null ? isNull(column) : eq(column, v);
-  const tie = and(same, (forwards ? gt : lt)(files.name, cursor.name));
-  return (later ? or(later, tie) : tie)!;
+  if (cursor.value === null) {
+    const rest = and(isNull(column), nameOnward)!;
+    return direction === 'asc' ? [rest, isNotNull(column)] : [rest];
+  }
+  const rest = sql`(${column}, ${files.name}) ${sql.raw(direction === 'asc' ? '>' : '<')} (${cursor.value}, ${cursor.name})`;
+  return direction === 'desc' && cursor.sort === 'captured' ? [rest, isNull(column)] : [rest];
 }
 
 /**
