@@ -150,7 +150,11 @@ async function runArchive(
     const large = plan.items.filter((item) => item.size > MULTIPART_THRESHOLD);
     // Every lane ends before the destination closes; then the first failure is rethrown.
     await settleAll([
-      forEachLimited(large, settings.fileConcurrency, ctx.signal, send),
+      // Once the large files are sent their part buffers (128 MiB) are not kept idle while
+      // the photos go on.
+      forEachLimited(large, settings.fileConcurrency, ctx.signal, send).finally(() =>
+        ctx.memory.trim(),
+      ),
       forEachLimited(small, settings.smallFileConcurrency, ctx.signal, send),
     ]);
     tracker.flush();
