@@ -307,7 +307,7 @@ export function FilesPanel({
             <col className="w-tags" />
           </colgroup>
           <thead>
-            <tr>
+            <tr aria-rowindex={1}>
               <th scope="col" className="col-check">
                 <span className="sr-only">Selected</span>
               </th>
@@ -423,6 +423,9 @@ export function FilesPanel({
               key={item.key}
               {...measured(index)}
               data-file={file.name}
+              // Where it stands in the whole folder (most rows are not in the page).
+              aria-posinset={index + 1}
+              aria-setsize={total}
               className={`${file.tags.missing ? 'is-missing' : ''}${selected ? ' is-selected' : ''}`}
               {...itemProps(index)}
             >
@@ -477,6 +480,9 @@ export function FilesPanel({
                 key={file.id}
                 role="listitem"
                 data-file={file.name}
+                // Where it stands in the whole folder (most rows are not in the page).
+                aria-posinset={index + 1}
+                aria-setsize={total}
                 className={`grid-cell${file.tags.missing ? ' is-missing' : ''}${selected ? ' is-selected' : ''}`}
                 {...itemProps(index)}
               >
