@@ -63,14 +63,21 @@ export function restoreRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/api/files/:id/download',
-      { schema: { params: byId, querystring: z.object({ from: z.string().min(1) }) } },
+      {
+        schema: { params: byId, querystring: z.object({ from: z.string().min(1) }) },
+        // The user's own bytes, as stored, with their length: never re-encoded on the way.
+        compress: false,
+      },
       async (request, reply) =>
         send(reply, await openFileDownload(ctx, request.params.id, request.query.from)),
     );
 
     app.get(
       '/api/destinations/:name/objects/download',
-      { schema: { params: byName, querystring: z.object({ key: z.string().min(1) }) } },
+      {
+        schema: { params: byName, querystring: z.object({ key: z.string().min(1) }) },
+        compress: false,
+      },
       async (request, reply) =>
         send(reply, await openKeyDownload(ctx, request.params.name, request.query.key)),
     );
