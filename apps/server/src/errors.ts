@@ -8,7 +8,8 @@
  *
  *   AppError
  *   ├── UserInputError        400  exit 2   a request or argument that cannot be right
- *   │   └── PathOutsideRootError      a path escaping every media root (.., absolute, symlink)
+ *   │   ├── PathOutsideRootError      a path escaping every media root (.., absolute, symlink)
+ *   │   └── FilesOutsideScopeError    picked file ids that are not in the folder asked about
  *   ├── AuthRequiredError     401  exit 3   no or expired session
  *   ├── ForbiddenError        403  exit 3   wrong password, foreign Origin, setup already done
  *   ├── NotFoundError         404  exit 4   no such root, folder, file or job
@@ -55,6 +56,14 @@ export class UserInputError extends AppError {
 
 export class PathOutsideRootError extends UserInputError {
   override readonly code = 'path_outside_root';
+}
+
+/**
+ * Files picked by id (an explorer selection) that are not files of the root and folder the
+ * request names: unknown ids, another root's, another folder's. Refused whole, never skipped.
+ */
+export class FilesOutsideScopeError extends UserInputError {
+  override readonly code = 'files_outside_scope';
 }
 
 export class AuthRequiredError extends AppError {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { RESTORE_STATES } from '../catalog/schema.js';
+import { MAX_ARCHIVE_SELECTION } from '../archive/limits.js';
 import { RUNTIME_LIMITS } from '../settings/limits.js';
 import { STORAGE_CLASSES } from '../storage/destination.js';
 
@@ -249,6 +250,18 @@ export const archiveBody = z.object({
   destination: z.string().min(1),
   root: z.string().min(1),
   path: z.string().default(''),
+  /**
+   * Only these catalog files (an explorer selection), each in `path` or below it; absent: the
+   * whole folder.
+   */
+  fileIds: z
+    .array(z.number().int().positive())
+    .min(1, 'name at least one file (or leave fileIds out to archive the folder)')
+    .max(
+      MAX_ARCHIVE_SELECTION,
+      `at most ${MAX_ARCHIVE_SELECTION.toLocaleString('en-US')} files at once: archive their folder instead`,
+    )
+    .optional(),
 });
 export const archiveQuote = z.object({
   currency: z.string(),
@@ -274,6 +287,10 @@ export const archivePlanView = z.object({
   bytes: z.number(),
   alreadyArchived: z.number(),
   unread: z.number(),
+  /** Selected files gone from the NAS since their scan (never sent); 0 for a folder. */
+  missing: z.number(),
+  /** How many files were selected; null when the plan is of the whole folder. */
+  selected: z.number().nullable(),
   /** The first files of the plan (a plan may hold millions). */
   sample: z.array(z.object({ path: z.string(), key: z.string(), size: z.number() })),
   quote: archiveQuote.nullable(),

@@ -33,6 +33,8 @@ export const archiveParamsSchema = z.object({
   rootId: z.number().int(),
   root: z.string().optional(),
   path: z.string().default(''),
+  /** Only these files of the folder (an explorer selection); absent: the whole folder. */
+  fileIds: z.array(z.number().int()).optional(),
 });
 export type ArchiveParams = z.infer<typeof archiveParamsSchema>;
 
@@ -121,12 +123,15 @@ async function runArchive(
   const row = getDestinationById(catalog, params.destinationId);
   // Planned again at every start: what a previous run finished is skipped, what it left
   // half-sent resumes from its saved parts.
-  const plan = planArchive(catalog, row, root, params.path);
+  // A selection is planned from its ids again, so a resume sends the same files.
+  const plan = planArchive(catalog, row, root, params.path, params.fileIds);
   for (const unread of plan.unread)
     ctx.report.failed(
       unread,
       'not read by a scan yet (or changed since): scan, then archive again',
     );
+  for (const missing of plan.missing)
+    ctx.report.failed(missing, 'gone from the NAS since the last scan: not archived');
   const destination = openFor(row, { secrets: settings.secrets });
   try {
     const totals: Totals = {
@@ -168,6 +173,7 @@ async function runArchive(
           params.path,
           settings.dataDir,
           ctx,
+          plan.sheetFolders,
         );
     return {
       destination: row.name,
@@ -179,6 +185,7 @@ async function runArchive(
       bytesSent: totals.sent,
       alreadyArchived: plan.alreadyArchived,
       unread: plan.unread.length,
+      ...(plan.selected === null ? {} : { selected: plan.selected, missing: plan.missing.length }),
       failedFiles: totals.failed,
       sheets: sheets?.uploaded ?? 0,
     };

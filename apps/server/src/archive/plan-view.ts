@@ -13,6 +13,8 @@ export function toPlanView(plan: ArchivePlan): ArchivePlanView {
     bytes: plan.bytes,
     alreadyArchived: plan.alreadyArchived,
     unread: plan.unread.length,
+    missing: plan.missing.length,
+    selected: plan.selected,
     sample: plan.items.slice(0, SAMPLE).map((i) => ({ path: i.relPath, key: i.key, size: i.size })),
     quote: plan.quote,
   };

@@ -17,6 +17,7 @@ import { sheetKey } from './keys.js';
  * Sends the contact sheets (image and JSON index) of the archived folders to
  * `.glacier-archiver/sheets/…` in STANDARD_IA: readable at once, so the archive can be browsed
  * by eye without a restore. A page already there with the same content is not sent again.
+ * With `folders` (an archive of a selection), only the sheets of those folders.
  */
 export async function uploadFolderSheets(
   catalog: Catalog,
@@ -26,12 +27,15 @@ export async function uploadFolderSheets(
   scope: string,
   dataDir: string,
   ctx: JobContext,
+  folders: readonly string[] | null = null,
 ): Promise<{ uploaded: number }> {
+  const only = folders ? new Set(folders) : null;
   const pages = catalog.db
     .select()
     .from(sheets)
     .where(and(eq(sheets.rootId, root.id), sheetsUnder(scope)))
-    .all();
+    .all()
+    .filter((page) => !only || only.has(page.folder));
   let uploaded = 0;
   for (const page of pages) {
     for (const stored of [page.imagePath, page.indexPath]) {

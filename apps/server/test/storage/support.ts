@@ -6,7 +6,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Destination, PutSource } from '../../src/storage/destination.js';
 import { hashStream } from '../../src/storage/hashing.js';
 import { S3Destination, type S3DestinationConfig } from '../../src/storage/s3.js';
-import { MOTO_CREDENTIALS, MOTO_REGION } from '../helpers/moto.js';
+import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '../helpers/moto.js';
 
 // The SDK warns once per process that its 2027 releases will need Node 22; tests run on 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -50,6 +50,18 @@ export async function createBucket(endpoint: string, bucket: string): Promise<vo
   } finally {
     s3.destroy();
   }
+}
+
+/**
+ * moto with one empty bucket, and the AWS SDK's default credentials (what a destination added
+ * without keys uses) set to what moto takes.
+ */
+export async function startMotoWithBucket(bucket: string): Promise<Moto> {
+  process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+  const moto = await startMoto();
+  await createBucket(moto.endpoint, bucket);
+  return moto;
 }
 
 /** An S3 destination on a test server (moto, or the fault proxy in front of it). */

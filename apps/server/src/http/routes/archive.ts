@@ -64,13 +64,14 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/archives/plan',
       { schema: { body: api.archiveBody, response: { 200: api.archivePlanView } } },
       async (request) => {
-        const { destination, root, path } = request.body;
+        const { destination, root, path, fileIds } = request.body;
         return toPlanView(
           planArchive(
             ctx.catalog,
             getDestination(ctx.catalog, destination),
             getRoot(ctx.catalog, root),
             path,
+            fileIds,
           ),
         );
       },
@@ -80,12 +81,13 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/archives',
       { schema: { body: api.archiveBody, response: { 202: api.jobView } } },
       async (request, reply) => {
-        const { destination, root, path } = request.body;
+        const { destination, root, path, fileIds } = request.body;
         const job = startArchive(
           ctx,
           getDestination(ctx.catalog, destination),
           getRoot(ctx.catalog, root),
           path,
+          fileIds,
         );
         return reply.status(202).send(job);
       },
