@@ -666,11 +666,9 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
     console.log(`[${testInfo.project.name}] step times (ms):`, times);
   });
 
-  // The server dies when a throttled S3 upload is paused, cancelled or shut down mid-part: the
-  // part body (storage/s3-requests.ts bodyOf) takes its bytes from the Throttle, whose take()
-  // throws the abort reason ('pause') inside the Readable.from generator after the SDK has let
-  // go of the stream: an unhandled 'error' event ends the process (ERR_UNHANDLED_ERROR 'pause').
-  test.fixme('pause and resume a running S3 upload from its card', async ({ page }) => {
+  // A throttled upload paused mid-part: the body waiting for bandwidth must end quietly (it
+  // once threw into a stream nobody read any more, which ended the server).
+  test('pause and resume a running S3 upload from its card', async ({ page }) => {
     await signIn(page);
     // New content for the bucket: 4 MB of noise, sent at the test's 512 KiB/s.
     await mkdir(path.join(mediaDir, 'Big'), { recursive: true });
