@@ -344,7 +344,7 @@ test.describe.serial('explorer', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Day1' })).toBeVisible();
     await expect(page.locator('[data-file]')).toHaveCount(PHOTOS.length);
 
-    // Select the three photos.
+    // Select all three photos, then leave one out: only the two picked are archived.
     if (phone) {
       await longPress(page, fileEntry(page, PHOTOS[0]!).locator('.file-card'));
       for (const name of PHOTOS.slice(1)) await fileEntry(page, name).locator('.file-card').tap();
@@ -357,22 +357,36 @@ test.describe.serial('explorer', () => {
     // Nothing archived yet: nothing to restore or download.
     await expect(bar.getByRole('button', { name: 'Restore…' })).toBeDisabled();
     await expect(bar.getByRole('button', { name: 'Download' })).toBeDisabled();
+    const [picked, left] = [PHOTOS.slice(0, 2), PHOTOS[2]!];
+    if (phone) await fileEntry(page, left).locator('.file-card').tap();
+    else await page.getByRole('checkbox', { name: `Select ${left}` }).uncheck();
+    await expect(bar.locator('.selection-count')).toHaveText('2 files selected');
 
     await tap(bar.getByRole('button', { name: 'Archive to…' }));
-    const archive = page.getByRole('dialog', { name: 'Archive “Day1”' });
-    await expect(archive.getByTestId('plan-files')).toContainText('3 files', { timeout: 30_000 });
+    const archive = page.getByRole('dialog', { name: 'Archive 2 selected files' });
+    await expect(archive.getByTestId('archive-selection')).toContainText(
+      `Only the 2 selected files of ${LABEL}/Trip/Day1`,
+    );
+    await expect(archive.getByTestId('plan-files')).toContainText('2 files', { timeout: 30_000 });
     const started = page.waitForResponse(
       (r) => r.url().endsWith('/api/archives') && r.request().method() === 'POST',
     );
-    await tap(archive.getByRole('button', { name: 'Archive 3 files' }));
-    const job = (await (await started).json()) as { id: number };
+    await tap(archive.getByRole('button', { name: 'Archive 2 selected files to offsite' }));
+    const response = await started;
+    expect((response.request().postDataJSON() as { fileIds: number[] }).fileIds).toHaveLength(2);
+    const job = (await response.json()) as { id: number };
     await waitForJob(page, job.id);
     await tap(archive.getByRole('button', { name: 'Done' }));
-    for (const name of PHOTOS) {
+    for (const name of picked) {
       await expect(fileEntry(page, name).locator('[data-tag="archived-offsite"]')).toBeVisible();
     }
+    // The sibling left out of the selection was not sent.
+    await expect(fileEntry(page, left).locator('[data-tag="archived-offsite"]')).toHaveCount(0);
     const objects = await moto!.objects(BUCKET, `nas/${LABEL}/Trip/Day1/`);
-    expect(objects.map((o) => o.storageClass)).toEqual(PHOTOS.map(() => 'DEEP_ARCHIVE'));
+    expect(objects.map((o) => o.key).sort()).toEqual(
+      picked.map((name) => `nas/${LABEL}/Trip/Day1/${name}`).sort(),
+    );
+    expect(objects.map((o) => o.storageClass)).toEqual(picked.map(() => 'DEEP_ARCHIVE'));
 
     // Restore one of them: still selected? Start over with the iPhone photo alone.
     await tap(bar.getByRole('button', { name: 'Clear the selection' }));

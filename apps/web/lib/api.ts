@@ -244,7 +244,9 @@ export const queryKeys = {
   sheetList: (root: string, path: string) => ['sheets', 'list', root, path] as const,
   sheetIndex: (indexUrl: string) => ['sheets', 'index', indexUrl] as const,
   destinations: ['destinations'] as const,
-  archivePlan: (body: ArchiveBody) => ['archive-plan', body] as const,
+  /** A plan of a folder, or of picked files: `selection` names them (see idsKey), not the ids. */
+  archivePlan: (body: Omit<ArchiveBody, 'fileIds'>, selection: string | null = null) =>
+    ['archive-plan', body, selection] as const,
 };
 
 /** The minimum length of the admin password, as the server enforces it. */

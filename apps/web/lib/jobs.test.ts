@@ -46,8 +46,25 @@ describe('jobTitle', () => {
 
   it('reads params of the wrong type as absent', () => {
     expect(
-      jobParams(job({ params: { rootId: '1', root: 3, path: null, recursive: 'yes' } })),
-    ).toEqual({ rootId: null, root: null, path: '', destination: null, recursive: false });
+      jobParams(
+        job({ params: { rootId: '1', root: 3, path: null, recursive: 'yes', fileIds: ['4'] } }),
+      ),
+    ).toEqual({
+      rootId: null,
+      root: null,
+      path: '',
+      destination: null,
+      recursive: false,
+      fileIds: null,
+    });
+  });
+
+  it('names an archive of picked files by their count', () => {
+    const picked = job({
+      params: { root: 'Holiday', path: 'Trip', destination: 'offsite', fileIds: [4, 9, 12] },
+    });
+    expect(jobTitle(picked)).toBe('Archive of 3 files in Holiday/Trip to offsite');
+    expect(jobParams(picked).fileIds).toEqual([4, 9, 12]);
   });
 });
 
@@ -125,6 +142,18 @@ describe('retryRequest', () => {
     expect(retryRequest(job({ state: 'failed' }))).toEqual({
       kind: 'archive',
       body: { destination: 'offsite', root: 'Holiday', path: 'Trip' },
+    });
+    // A selection is retried as the same selection, not as the whole folder.
+    expect(
+      retryRequest(
+        job({
+          state: 'cancelled',
+          params: { root: 'Holiday', path: 'Trip', destination: 'offsite', fileIds: [4, 9] },
+        }),
+      ),
+    ).toEqual({
+      kind: 'archive',
+      body: { destination: 'offsite', root: 'Holiday', path: 'Trip', fileIds: [4, 9] },
     });
     expect(
       retryRequest(job({ kind: 'scan', state: 'cancelled', params: { root: 'Holiday' } })),

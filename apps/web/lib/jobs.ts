@@ -27,6 +27,8 @@ export interface JobParams {
   path: string;
   destination: string | null;
   recursive: boolean;
+  /** An archive of picked files (an explorer selection): their ids; null for a whole folder. */
+  fileIds: number[] | null;
 }
 
 export function jobParams(job: Pick<JobView, 'params'>): JobParams {
@@ -37,6 +39,10 @@ export function jobParams(job: Pick<JobView, 'params'>): JobParams {
     path: str(p.path) ?? '',
     destination: str(p.destination),
     recursive: p.recursive === true,
+    fileIds:
+      Array.isArray(p.fileIds) && p.fileIds.length > 0 && p.fileIds.every((id) => num(id) !== null)
+        ? (p.fileIds as number[])
+        : null,
   };
 }
 
@@ -49,12 +55,19 @@ const KIND_TITLES: Record<string, string> = {
   verify: 'Verify',
 };
 
-/** "Archive of Holiday/Trip to offsite", "Scan of Holiday", "Summarise of Holiday/Trip". */
+/**
+ * "Archive of Holiday/Trip to offsite", "Archive of 3 files in Holiday/Trip to offsite" (a
+ * selection), "Scan of Holiday", "Summarise of Holiday/Trip".
+ */
 export function jobTitle(job: Pick<JobView, 'kind' | 'params'>, rootLabel?: string): string {
   const p = jobParams(job);
   const kind = KIND_TITLES[job.kind] ?? job.kind.charAt(0).toUpperCase() + job.kind.slice(1);
   const root = p.root ?? rootLabel;
-  const where = root ? ` of ${root}${p.path ? `/${p.path}` : ''}` : '';
+  const picked =
+    job.kind === 'archive' && p.fileIds
+      ? `${p.fileIds.length.toLocaleString('en-US')} file${p.fileIds.length === 1 ? '' : 's'} in `
+      : '';
+  const where = root ? ` of ${picked}${root}${p.path ? `/${p.path}` : ''}` : '';
   const to = job.kind === 'archive' && p.destination ? ` to ${p.destination}` : '';
   return `${kind}${where}${to}`;
 }
@@ -141,7 +154,16 @@ export function retryRequest(
       return { kind: 'summarise', body: { root, path: p.path, recursive: p.recursive } };
     case 'archive':
       return p.destination
-        ? { kind: 'archive', body: { destination: p.destination, root, path: p.path } }
+        ? {
+            kind: 'archive',
+            // A selection is retried as the same selection, never as its whole folder.
+            body: {
+              destination: p.destination,
+              root,
+              path: p.path,
+              ...(p.fileIds ? { fileIds: p.fileIds } : {}),
+            },
+          }
         : null;
     default:
       return null;

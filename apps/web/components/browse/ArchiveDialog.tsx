@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import {
   getDestinations,
   planArchive,
@@ -16,26 +16,28 @@ import { formatBytes, formatCount, formatExactBytes, formatMoney } from '../../l
 import { storageClassLabel } from '../settings/storage-classes';
 import { useRememberJob } from '../jobs/useJobActions';
 import { Choice, Modal } from './Modal';
+import { idsKey } from './selection-actions';
 
 /**
  * "Archive to…": pick a destination, read the plan (what would be sent, what is there
  * already, what a scan has not read) and the quote (storage a month, requests, the minimum
- * duration's charge), then confirm. Nothing is sent before the confirm.
+ * duration's charge), then confirm. Nothing is sent before the confirm. Opened from a
+ * selection (`fileIds`), it plans and archives those files only; else the whole folder.
  */
 export function ArchiveDialog({
   open,
   root,
   path,
   folderName,
-  note,
+  fileIds,
   onClose,
 }: {
   open: boolean;
   root: string;
   path: string;
   folderName: string;
-  /** Why the whole folder, when the dialog was opened from a selection of its files. */
-  note?: string | undefined;
+  /** The selected files (catalog ids, in `path` or below): only these are archived. */
+  fileIds?: readonly number[] | undefined;
   onClose: () => void;
 }) {
   const headingId = useId();
@@ -49,9 +51,13 @@ export function ArchiveDialog({
   });
   const list = destinations.data ?? [];
   const destination = chosen ?? (list.length === 1 ? list[0]!.name : null);
-  const body: ArchiveBody | null = destination ? { destination, root, path } : null;
+  const picked = fileIds ? fileIds.length : null;
+  const selection = useMemo(() => (fileIds ? idsKey(fileIds) : null), [fileIds]);
+  const body: ArchiveBody | null = destination
+    ? { destination, root, path, ...(fileIds ? { fileIds: [...fileIds] } : {}) }
+    : null;
   const plan = useQuery({
-    queryKey: queryKeys.archivePlan(body ?? { destination: '', root, path }),
+    queryKey: queryKeys.archivePlan({ destination: destination ?? '', root, path }, selection),
     queryFn: () => planArchive(body!),
     enabled: open && body !== null,
     staleTime: 0,
@@ -66,11 +72,12 @@ export function ArchiveDialog({
   });
 
   const where = path ? `${root}/${path}` : root;
+  const selected = picked === null ? '' : formatCount(picked, 'selected file');
 
   return (
     <Modal
       open={open}
-      title={`Archive “${folderName}”`}
+      title={picked === null ? `Archive “${folderName}”` : `Archive ${selected}`}
       closeLabel="archive dialog"
       onClosed={() => {
         setChosen(null);
@@ -80,14 +87,16 @@ export function ArchiveDialog({
     >
       {(close) => (
         <>
-          <p className="muted small-text">
-            <span className="path-text">{where}</span> and every folder below it.
-          </p>
-          {note ? (
-            <p className="notice small-text" data-testid="archive-note">
-              {note}
+          {picked === null ? (
+            <p className="muted small-text">
+              <span className="path-text">{where}</span> and every folder below it.
             </p>
-          ) : null}
+          ) : (
+            <p className="muted small-text" data-testid="archive-selection">
+              Only the {selected} of <span className="path-text">{where}</span>: nothing else of the
+              folder.
+            </p>
+          )}
 
           {start.data ? (
             <div className="stack">
@@ -168,7 +177,9 @@ export function ArchiveDialog({
                   {start.isPending
                     ? 'Starting…'
                     : plan.data && plan.data.files > 0
-                      ? `Archive ${formatCount(plan.data.files, 'file')}`
+                      ? picked === null
+                        ? `Archive ${formatCount(plan.data.files, 'file')}`
+                        : `Archive ${formatCount(plan.data.files, 'selected file')} to ${plan.data.destination}`
                       : 'Archive'}
                 </button>
                 <button type="button" className="button" onClick={close}>
@@ -188,7 +199,8 @@ function PlanView({ plan }: { plan: ArchivePlanView }) {
     <section className="plan" aria-label="Plan and quote">
       {plan.files === 0 ? (
         <p className="form-success" role="status">
-          Nothing to send: {plan.destination} already holds every file here
+          Nothing to send: {plan.destination} already holds every{' '}
+          {plan.selected === null ? 'file here' : 'selected file'}
           {plan.unread > 0 ? ' that a scan has read' : ''}.
         </p>
       ) : null}
@@ -210,6 +222,15 @@ function PlanView({ plan }: { plan: ArchivePlanView }) {
             <dd className="warn-text">
               {formatCount(plan.unread, 'file')}: a scan has not read them (or they changed since).
               Scan first to include them.
+            </dd>
+          </div>
+        ) : null}
+        {plan.missing > 0 ? (
+          <div className="details-row">
+            <dt>Gone</dt>
+            <dd className="warn-text" data-testid="plan-missing">
+              {formatCount(plan.missing, 'selected file')}: no longer on the NAS since the last
+              scan, not sent.
             </dd>
           </div>
         ) : null}

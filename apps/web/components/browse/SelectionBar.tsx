@@ -24,7 +24,7 @@ import {
 import { ArchiveDialog, RestoreDialog } from './lazy';
 import { PAGE_SIZE, pageOf } from './listing';
 import type { RestoreSubject } from './RestoreDialog';
-import { downloadSource } from './selection-actions';
+import { ARCHIVE_MAX, downloadSource } from './selection-actions';
 import { isAll, selectedCount, selectedIndices, type Selection } from './selection';
 
 /** The most files one restore takes (the API's limit on picked files). */
@@ -73,8 +73,8 @@ async function resolveFiles(
 
 /**
  * What can be done to the selected files: a bar at the foot of the screen while anything is
- * selected. Restore… and Download act on exactly the selection; Scan, Summarise and Archive
- * to… act on the folder the files are in (those jobs work folder by folder), and say so.
+ * selected. Archive to…, Restore… and Download act on exactly the selection; Scan and Summarise
+ * act on the folder the files are in (those jobs work folder by folder), and say so.
  */
 export function SelectionBar({
   scope,
@@ -91,7 +91,8 @@ export function SelectionBar({
 }) {
   const client = useQueryClient();
   const remember = useRememberJob();
-  const [archiving, setArchiving] = useState(false);
+  /** The selected files' ids while the archive dialog is open. */
+  const [archiving, setArchiving] = useState<number[] | null>(null);
   const [restoring, setRestoring] = useState<RestoreSubject | null>(null);
   const [message, setMessage] = useState<{ text: string; tone: 'ok' | 'error' } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -149,6 +150,27 @@ export function SelectionBar({
     }
   };
 
+  const archive = async () => {
+    setMessage(null);
+    if (count > ARCHIVE_MAX) {
+      failed(
+        new Error(
+          `${formatCount(count, 'file')} selected: an archive takes at most ${formatCount(ARCHIVE_MAX, 'picked file')}. Archive the folder instead (Archive to… above the files).`,
+        ),
+      );
+      return;
+    }
+    setBusy(true);
+    try {
+      const files = await resolveFiles(client, scope, selection, ARCHIVE_MAX);
+      setArchiving(files.map((file) => file.id));
+    } catch (error) {
+      failed(error as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const download = async () => {
     setMessage(null);
     setBusy(true);
@@ -188,7 +210,7 @@ export function SelectionBar({
     }
   };
 
-  const folderNote = `Works on the whole folder “${folderName}” (${formatCount(total, 'file')}), as scans, summaries and archives go folder by folder.`;
+  const folderNote = `Works on the whole folder “${folderName}” (${formatCount(total, 'file')}), as scans and summaries go folder by folder.`;
 
   return (
     <div className="selection-bar" role="region" aria-label="Selection">
@@ -219,9 +241,9 @@ export function SelectionBar({
           <button
             type="button"
             className="button small"
-            title={folderNote}
             aria-haspopup="dialog"
-            onClick={() => setArchiving(true)}
+            disabled={busy}
+            onClick={() => void archive()}
           >
             Archive to…
           </button>
@@ -266,12 +288,8 @@ export function SelectionBar({
           root={root}
           path={path}
           folderName={folderName}
-          note={
-            count < total
-              ? `Archives go folder by folder: this sends everything in “${folderName}” that the destination lacks, the ${formatCount(count, 'selected file')} among it.`
-              : undefined
-          }
-          onClose={() => setArchiving(false)}
+          fileIds={archiving}
+          onClose={() => setArchiving(null)}
         />
       ) : null}
       {restoring ? <RestoreDialog subject={restoring} onClose={() => setRestoring(null)} /> : null}

@@ -53,3 +53,23 @@ export function restoreSources(files: readonly Pick<FileView, 'tags'>[]) {
     .map(([name, files]) => ({ name, files }))
     .sort((a, b) => b.files - a.files || a.name.localeCompare(b.name));
 }
+
+/** The most files one archive of a selection takes (the server refuses more: 400). */
+export const ARCHIVE_MAX = 100_000;
+
+/**
+ * A short name of a list of file ids for a query key: the list itself may hold 100,000 ids,
+ * which a key would hash again at every render. The count and a 32-bit FNV-1a hash of the ids
+ * in order tell apart any two selections one dialog meets.
+ */
+export function idsKey(ids: readonly number[]): string {
+  let hash = 0x811c9dc5;
+  for (const id of ids) {
+    // Each id as two 16-bit halves and the rest: ids beyond 2^32 still count.
+    for (const part of [id & 0xffff, (id >>> 16) & 0xffff, Math.floor(id / 2 ** 32)]) {
+      hash ^= part;
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+  }
+  return `${ids.length}:${hash.toString(16)}`;
+}
