@@ -208,7 +208,7 @@ test.describe('dashboard, transfer settings and restores', () => {
       await expect(form).toContainText('2,048 KiB/s');
       await form.getByRole('button', { name: 'Save transfer settings' }).click();
       await expect(form.getByRole('status')).toHaveText(
-        'Saved. Archives use these from their next start.',
+        'Saved. The upload limit applies now; the files at once from each archive’s next start.',
       );
       await page.reload();
       await expect(

@@ -6,11 +6,15 @@ import { EventBus } from './events.js';
 import { JobRunner, type RunnerOptions } from './jobs/runner.js';
 import { endExiftool } from './media/exif.js';
 import { ARCHIVE_JOB } from './archive/archive-job.js';
-import { archiveHandlerWithRuntimeSettings } from './settings/archive-handler.js';
+import {
+  archiveHandlerWithRuntimeSettings,
+  createUploadThrottle,
+} from './settings/archive-handler.js';
 import { RESTORE_JOB, restoreJobHandler } from './restore/restore-job.js';
 import { SCAN_JOB, scanJobHandler } from './scan/scan.js';
 import { SUMMARISE_JOB, summariseJobHandler } from './sheets/summarise.js';
 import { shutdownThumbnailers } from './media/thumbnail.js';
+import type { Throttle } from './storage/throttle.js';
 
 /** Everything the HTTP layer and the CLI share: config, catalog, events and the job runner. */
 export interface AppContext {
@@ -20,6 +24,11 @@ export interface AppContext {
   runner: JobRunner;
   /** Seals the secrets users enter (S3 keys) with a key kept outside the catalog. */
   secrets: SecretBox;
+  /**
+   * The upload bandwidth limit every archive of this process shares; a settings change sets
+   * its rate, and running uploads follow within a second.
+   */
+  uploadThrottle: Throttle;
   close(): Promise<void>;
 }
 
@@ -27,6 +36,7 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
   const catalog = new Catalog(openCatalog(config.dataDir));
   const bus = new EventBus();
   const secrets = SecretBox.open(config.dataDir);
+  const uploadThrottle = createUploadThrottle(catalog, config);
   const runner = new JobRunner(
     catalog,
     bus,
@@ -37,8 +47,8 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
         dataDir: config.dataDir,
       }),
       [SUMMARISE_JOB]: summariseJobHandler(catalog, config.dataDir),
-      // The upload limit and files at once are read at each start: they can change at run time.
-      [ARCHIVE_JOB]: archiveHandlerWithRuntimeSettings(catalog, config, {
+      // The upload limit applies live, the files at once at each start: see archive-handler.ts.
+      [ARCHIVE_JOB]: archiveHandlerWithRuntimeSettings(catalog, config, uploadThrottle, {
         dataDir: config.dataDir,
         secrets,
       }),
@@ -56,6 +66,7 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
     bus,
     runner,
     secrets,
+    uploadThrottle,
     async close() {
       await runner.stop();
       await shutdownThumbnailers();

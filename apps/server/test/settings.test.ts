@@ -120,7 +120,11 @@ describe('/api/settings', () => {
       dataDir: env.dataDir,
       uploadLimitKiBps: { value: 512, default: 512, overridden: false },
       storageClasses: ['DEEP_ARCHIVE', 'GLACIER', 'GLACIER_IR', 'STANDARD_IA', 'STANDARD'],
-      appliesAt: 'next-start',
+      appliesAt: {
+        uploadLimitKiBps: 'now',
+        archiveFileConcurrency: 'next-start',
+        archiveSmallFileConcurrency: 'next-start',
+      },
     });
     const health = await http.get('/api/health', '');
     expect(Object.keys(health.json()).sort()).toEqual(['status', 'version']);
@@ -132,6 +136,25 @@ describe('/api/settings', () => {
     expect(res.json().uploadLimitKiBps).toEqual({ value: 2048, default: 512, overridden: true });
     expect((await http.get('/api/settings')).json().uploadLimitKiBps.value).toBe(2048);
     expect((await patch({ uploadLimitKiBps: null })).json().uploadLimitKiBps.value).toBe(512);
+  });
+
+  it('sets the rate of the live upload throttle, which running uploads share', async () => {
+    const throttle = env.ctx.uploadThrottle;
+    // Started from the configuration: 512 KiB/s.
+    expect(throttle.bytesPerSecond).toBe(512 * 1024);
+    await patch({ uploadLimitKiBps: 100 });
+    expect(throttle.bytesPerSecond).toBe(100 * 1024);
+    await patch({ uploadLimitKiBps: 0 });
+    expect(throttle.bytesPerSecond).toBeNull();
+    await patch({ uploadLimitKiBps: 4096 });
+    expect(throttle.bytesPerSecond).toBe(4096 * 1024);
+    // A refused change leaves it alone; another setting does not touch it.
+    expect((await patch({ uploadLimitKiBps: -5 })).statusCode).toBe(400);
+    await patch({ archiveFileConcurrency: 4 });
+    expect(throttle.bytesPerSecond).toBe(4096 * 1024);
+    await patch({ uploadLimitKiBps: null, archiveFileConcurrency: null });
+    expect(throttle.bytesPerSecond).toBe(512 * 1024);
+    expect(env.ctx.uploadThrottle).toBe(throttle);
   });
 
   it.each([

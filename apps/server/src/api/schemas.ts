@@ -567,8 +567,15 @@ export const settingsView = z.object({
   archiveSmallFileConcurrency: runtimeSetting(z.number()),
   defaultStorageClass: runtimeSetting(z.enum(STORAGE_CLASSES)),
   storageClasses: z.array(z.enum(STORAGE_CLASSES)),
-  /** When a change reaches the archive jobs: at their next start or resume. */
-  appliesAt: z.literal('next-start'),
+  /**
+   * When a change reaches the archive jobs: the upload limit at once (running uploads follow it
+   * within a second), the files sent at once at their next start or resume.
+   */
+  appliesAt: z.object({
+    uploadLimitKiBps: z.literal('now'),
+    archiveFileConcurrency: z.literal('next-start'),
+    archiveSmallFileConcurrency: z.literal('next-start'),
+  }),
 });
 const uploadLimits = RUNTIME_LIMITS.uploadLimitKiBps;
 /** A number of files sent at once within its bounds, or null for the default. */

@@ -11,7 +11,7 @@ import type { SecretBox } from '../auth/secrets.js';
 import { MemoryBudget } from '../storage/memory.js';
 import { DEFAULT_PART_SIZE } from '../storage/parts.js';
 import { PART_CONCURRENCY } from '../storage/s3.js';
-import { Throttle } from '../storage/throttle.js';
+import type { Throttle } from '../storage/throttle.js';
 import { forEachLimited, settleAll } from '../util/concurrency.js';
 import { forgetUpload, recordCopy, savedUpload, saveUpload } from './copies.js';
 import {
@@ -44,8 +44,11 @@ export interface ArchiveSettings {
   /** Files sent in one request (up to the multipart threshold) at once, beside those. */
   smallFileConcurrency: number;
   dataDir: string;
-  /** Upload bandwidth limit shared by every archive job, bytes a second; null for none. */
-  uploadBytesPerSecond: number | null;
+  /**
+   * The process's upload bandwidth limit, shared by every archive job; its rate may change
+   * while they run (Settings).
+   */
+  throttle: Throttle;
   secrets: SecretBox;
 }
 
@@ -75,15 +78,14 @@ export function archiveMemoryBytes(
 const SMALL_FILE_ROOM = 2 * 1024 * 1024;
 
 export function archiveJobHandler(catalog: Catalog, settings: ArchiveSettings): JobHandler {
-  const limit = settings.uploadBytesPerSecond;
-  const throttle = limit ? new Throttle(limit) : null;
+  const { throttle } = settings;
   // Process-wide, like the bandwidth limit: two archive jobs share one budget.
   const memory = new MemoryBudget(archiveMemoryBytes(settings));
   return async (ctx) => {
     try {
       return await runArchive(catalog, settings, archiveParamsSchema.parse(ctx.job.params), {
         ...ctx,
-        throttle: throttle ? (bytes: number) => throttle.take(bytes, ctx.signal) : undefined,
+        throttle: (bytes: number) => throttle.take(bytes, ctx.signal),
         memory,
       });
     } finally {
@@ -95,7 +97,7 @@ export function archiveJobHandler(catalog: Catalog, settings: ArchiveSettings): 
 
 /** A job's context plus the process-wide upload bandwidth limit and memory budget. */
 type ArchiveContext = JobContext & {
-  throttle: ((bytes: number) => Promise<void>) | undefined;
+  throttle: (bytes: number) => Promise<void>;
   memory: MemoryBudget;
 };
 
@@ -220,7 +222,7 @@ async function archiveOne(
         ...(resume && resume.sha256 === item.sha256 && resume.size === item.size ? { resume } : {}),
         onProgress: (bytes) => tracker.update(item, bytes),
         onPartDone: (state) => saveUpload(catalog, row.id, ctx.job.id, state),
-        ...(ctx.throttle ? { throttle: ctx.throttle } : {}),
+        throttle: ctx.throttle,
         memory: ctx.memory,
       },
     );

@@ -30,8 +30,9 @@ export function describeLimit(kib: number | null): string {
 
 /**
  * Transfers: the upload bandwidth limit, the files an archive sends at once (large and small) and the storage
- * class new S3 destinations are offered first. Saved on the server (the catalog), applied by
- * every archive that starts or resumes after the change.
+ * class new S3 destinations are offered first. Saved on the server (the catalog). The upload
+ * limit applies at once, running archives included; the files at once apply to every archive
+ * that starts or resumes after the change.
  */
 export function RuntimeSettingsSection() {
   const settings = useSettings();
@@ -157,8 +158,9 @@ function RuntimeForm({ current }: { current: SettingsView }) {
   return (
     <form className={styles.form} onSubmit={onSubmit} aria-label="Transfer settings" noValidate>
       <p className="info-notice notice small-text">
-        Applies to every archive that starts or resumes after you save. An archive already running
-        keeps its limits: pause and resume it on the Activity page to apply them at once.
+        The upload limit applies at once, to archives already running too. The files sent at once
+        apply to every archive that starts or resumes after you save: pause and resume a running one
+        on the Activity page to apply them to it.
       </p>
       <fieldset className={styles.group}>
         <legend>Upload bandwidth</legend>
@@ -238,7 +240,7 @@ function RuntimeForm({ current }: { current: SettingsView }) {
       ) : null}
       {saved && !mutation.isPending ? (
         <p className="form-success" role="status">
-          Saved. Archives use these from their next start.
+          Saved. The upload limit applies now; the files at once from each archive’s next start.
         </p>
       ) : null}
       <div className="actions">

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as api from '../../api/schemas.js';
 import type { AppContext } from '../../app-context.js';
-import { readRuntimeSettings, updateRuntimeSettings } from '../../settings/runtime.js';
+import { changeRuntimeSettings } from '../../settings/archive-handler.js';
+import { readRuntimeSettings } from '../../settings/runtime.js';
 import { STORAGE_CLASSES } from '../../storage/destination.js';
 import { VERSION } from '../../version.js';
 
@@ -12,7 +13,11 @@ export function settingsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     dataDir: ctx.config.dataDir,
     ...runtime,
     storageClasses: [...STORAGE_CLASSES],
-    appliesAt: 'next-start' as const,
+    appliesAt: {
+      uploadLimitKiBps: 'now',
+      archiveFileConcurrency: 'next-start',
+      archiveSmallFileConcurrency: 'next-start',
+    } as const,
   });
 
   return async (app) => {
@@ -23,7 +28,8 @@ export function settingsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.patch(
       '/api/settings',
       { schema: { body: api.settingsPatch, response: { 200: api.settingsView } } },
-      async (request) => view(updateRuntimeSettings(ctx.catalog, ctx.config, request.body)),
+      async (request) =>
+        view(changeRuntimeSettings(ctx.catalog, ctx.config, ctx.uploadThrottle, request.body)),
     );
   };
 }
