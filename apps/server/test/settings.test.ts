@@ -189,6 +189,14 @@ describe('archive jobs', () => {
   afterAll(async () => {
     await moto?.stop();
   });
+  const bucketDestination = (name: string, prefix: string) =>
+    addDestination(env.ctx.catalog, {
+      name,
+      url: `s3://limits/${prefix}`,
+      storageClass: 'STANDARD',
+      endpoint: moto.endpoint,
+      region: MOTO_REGION,
+    });
 
   it('take the upload limit in force when they start', async () => {
     const root = makeRoot(env, 'photos', {
@@ -196,13 +204,7 @@ describe('archive jobs', () => {
       'B/two.jpg': randomBytes(512 * 1024),
     });
     await scan(env, root);
-    const s3 = addDestination(env.ctx.catalog, {
-      name: 'offsite',
-      url: 's3://limits/nas',
-      storageClass: 'STANDARD',
-      endpoint: moto.endpoint,
-      region: MOTO_REGION,
-    });
+    const s3 = bucketDestination('offsite', 'nas');
     const timed = async (folder: string) => {
       const started = Date.now();
       const job = await env.ctx.runner.runNow(ARCHIVE_JOB, archiveParams(s3, root, folder));
@@ -216,5 +218,26 @@ describe('archive jobs', () => {
     // No limit from the next archive on.
     expect((await patch({ uploadLimitKiBps: 0 })).statusCode).toBe(200);
     expect(await timed('B')).toBeLessThan(1500);
+  });
+
+  it('follow a change of the upload limit while they upload', async () => {
+    const root = makeRoot(env, 'live', { 'C/three.jpg': randomBytes(1024 * 1024) });
+    await scan(env, root);
+    const s3 = bucketDestination('live', 'live');
+    // 1 KiB/s: after the burst, the rest of this file would take more than ten minutes.
+    await patch({ uploadLimitKiBps: 1 });
+    const from = env.events.length;
+    const running = env.ctx.runner.runNow(ARCHIVE_JOB, archiveParams(s3, root, 'C'));
+    const uploading = () =>
+      env.events.slice(from).some((e) => e.type === 'job.progress' && e.bytesDone > 0);
+    while (!uploading()) await new Promise((r) => setTimeout(r, 20));
+    // Held by the limit: the file is not through.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(env.events.slice(from).some((e) => e.type === 'job.finished')).toBe(false);
+    // Lifting the limit mid-upload lets it finish now (the test would time out otherwise).
+    await patch({ uploadLimitKiBps: 0 });
+    const job = await running;
+    expect(job.state).toBe('done');
+    expect(job.summary).toMatchObject({ archived: 1, bytesSent: 1024 * 1024 });
   });
 });
