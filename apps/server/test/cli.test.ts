@@ -97,6 +97,24 @@ describe('glacier CLI', () => {
     expect(human.stdout).toMatch(/iphone\.jpg\tphoto\t[\d.]+ KB\tsummarised/);
   });
 
+  it('archives only the files named with --file', () => {
+    const drive = path.join(dir, 'drive');
+    mkdirSync(drive);
+    expect(runCli(dataDir, ['dest', 'add', 'drive', drive]).code).toBe(0);
+    const picked = ['archive', 'photos/Trip', '--to', 'drive', '--file', 'photos/Trip/a.txt'];
+    const plan = runCli(dataDir, [...picked, '--dry-run', '--json']);
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout)).toMatchObject({ files: 1, selected: 1, missing: 0 });
+    expect(runCli(dataDir, [...picked, '--dry-run']).stdout).toContain('(1 picked file only)');
+    expect(runCli(dataDir, picked).code).toBe(0);
+    expect(existsSync(path.join(drive, 'photos/Trip/a.txt'))).toBe(true);
+    expect(existsSync(path.join(drive, 'photos/Trip/b.xmp'))).toBe(false);
+    // A file outside the place is refused, not skipped.
+    const outside = runCli(dataDir, [...picked, '--file', path.join(mediaDir, 'c.txt'), '--json']);
+    expect(outside.code).toBe(2);
+    expect(JSON.parse(outside.stdout)).toMatchObject({ error: { code: 'files_outside_scope' } });
+  });
+
   it('keeps the catalog of an unplugged root browsable and refuses to scan it', () => {
     const usb = path.join(dir, 'usb');
     writeTree(usb, { 'DCIM/IMG_1.jpg': 'x' });

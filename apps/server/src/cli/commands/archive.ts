@@ -12,7 +12,10 @@ import { toPlanView } from '../../archive/plan-view.js';
 import { cleanupDestination, reconcileDestination } from '../../archive/reconcile.js';
 import { archiveParams } from '../../archive/start.js';
 import type { ArchivePlanView } from '../../api/schemas.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import { fileByPath } from '../../catalog/browse.js';
 import type { JobRow } from '../../jobs/store.js';
+import type { RootRow } from '../../roots/roots.js';
 import { UserInputError } from '../../errors.js';
 import { withContext } from '../main.js';
 import { formatBytes } from '../output.js';
@@ -98,29 +101,47 @@ export function archiveCommands(program: Command): void {
     .command('archive <place>')
     .description('copy a folder (and everything below it) to a destination, verified')
     .requiredOption('--to <destination>', 'destination name')
+    .option(
+      '--file <path>',
+      'only this file of PLACE (repeat it for more; photos/2024/a.jpg or an absolute path)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--dry-run', 'show what would be sent and what it costs; send nothing')
     .option('--json', 'machine-readable output: the plan, or one event per line then the job')
     .action(
-      withContext(async (ctx, out, place: string, options: { to: string; dryRun?: boolean }) => {
-        const { root, relPath } = resolveCatalogPath(ctx.catalog, place);
-        const destination = getDestination(ctx.catalog, options.to);
-        if (options.dryRun) {
-          const plan = toPlanView(planArchive(ctx.catalog, destination, root, relPath));
-          out.result(plan, () => describePlan(plan));
-          return 0;
-        }
-        const job = await runJobHere(
+      withContext(
+        async (
           ctx,
           out,
-          ARCHIVE_JOB,
-          archiveParams(destination, root, relPath),
-        );
-        out.result(job, () => describeArchive(job));
-        return job.state === 'done' &&
-          Number((job.summary as { failedFiles?: number } | null)?.failedFiles ?? 0) === 0
-          ? 0
-          : 1;
-      }),
+          place: string,
+          options: { to: string; file?: string[]; dryRun?: boolean },
+        ) => {
+          const { root, relPath } = resolveCatalogPath(ctx.catalog, place);
+          const destination = getDestination(ctx.catalog, options.to);
+          const fileIds = options.file?.map((file) => fileIdOf(ctx.catalog, root, file));
+          if (options.dryRun) {
+            const plan = toPlanView(planArchive(ctx.catalog, destination, root, relPath, fileIds));
+            out.result(plan, () => describePlan(plan));
+            return 0;
+          }
+          const job = await runJobHere(
+            ctx,
+            out,
+            ARCHIVE_JOB,
+            archiveParams(
+              destination,
+              root,
+              relPath,
+              fileIds ? { catalog: ctx.catalog, fileIds } : undefined,
+            ),
+          );
+          out.result(job, () => describeArchive(job));
+          return job.state === 'done' &&
+            Number((job.summary as { failedFiles?: number } | null)?.failedFiles ?? 0) === 0
+            ? 0
+            : 1;
+        },
+      ),
     );
 
   program
@@ -193,11 +214,24 @@ async function enteredCredentials(options: AddOptions) {
   };
 }
 
+/** The catalog id of a file named as the CLI names places, which must be in `root`. */
+function fileIdOf(catalog: Catalog, root: RootRow, input: string): number {
+  const found = resolveCatalogPath(catalog, input);
+  if (found.root.id !== root.id) {
+    throw new UserInputError(`--file ${input} is not in the root "${root.label}"`);
+  }
+  return fileByPath(catalog, root, found.relPath).id;
+}
+
 function describePlan(plan: ArchivePlanView): string {
   const q = plan.quote;
+  const what =
+    plan.selected === null
+      ? ''
+      : ` (${plan.selected} picked file${plan.selected === 1 ? '' : 's'} only)`;
   return [
-    `archive ${plan.root}/${plan.path} to ${plan.destination}: ${plan.files} files, ${formatBytes(plan.bytes)} to send`,
-    `  ${plan.alreadyArchived} already there${plan.unread ? `, ${plan.unread} not scanned yet (skipped)` : ''}`,
+    `archive ${plan.root}/${plan.path}${what} to ${plan.destination}: ${plan.files} files, ${formatBytes(plan.bytes)} to send`,
+    `  ${plan.alreadyArchived} already there${plan.unread ? `, ${plan.unread} not scanned yet (skipped)` : ''}${plan.missing ? `, ${plan.missing} gone from the NAS (skipped)` : ''}`,
     ...(q
       ? [
           `  ${q.storageClass} in ${q.region}${q.estimated ? ' (estimated from us-east-1 prices)' : ''}, prices of ${q.pricesAsOf}:`,
