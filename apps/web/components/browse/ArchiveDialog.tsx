@@ -53,9 +53,13 @@ export function ArchiveDialog({
   const destination = chosen ?? (list.length === 1 ? list[0]!.name : null);
   const picked = fileIds ? fileIds.length : null;
   const selection = useMemo(() => (fileIds ? idsKey(fileIds) : null), [fileIds]);
-  const body: ArchiveBody | null = destination
-    ? { destination, root, path, ...(fileIds ? { fileIds: [...fileIds] } : {}) }
-    : null;
+  const body = useMemo<ArchiveBody | null>(
+    () =>
+      destination
+        ? { destination, root, path, ...(fileIds ? { fileIds: [...fileIds] } : {}) }
+        : null,
+    [destination, root, path, fileIds],
+  );
   const plan = useQuery({
     queryKey: queryKeys.archivePlan({ destination: destination ?? '', root, path }, selection),
     queryFn: () => planArchive(body!),
