@@ -198,28 +198,6 @@ describe('archive jobs', () => {
       region: MOTO_REGION,
     });
 
-  it('take the upload limit in force when they start', async () => {
-    const root = makeRoot(env, 'photos', {
-      'A/one.jpg': randomBytes(512 * 1024),
-      'B/two.jpg': randomBytes(512 * 1024),
-    });
-    await scan(env, root);
-    const s3 = bucketDestination('offsite', 'nas');
-    const timed = async (folder: string) => {
-      const started = Date.now();
-      const job = await env.ctx.runner.runNow(ARCHIVE_JOB, archiveParams(s3, root, folder));
-      expect(job.state).toBe('done');
-      expect(job.summary).toMatchObject({ archived: 1 });
-      return Date.now() - started;
-    };
-    // 512 KiB at 128 KiB/s, the first 256 KiB from the bucket's burst: 2 s at least.
-    expect((await patch({ uploadLimitKiBps: 128 })).statusCode).toBe(200);
-    expect(await timed('A')).toBeGreaterThanOrEqual(1900);
-    // No limit from the next archive on.
-    expect((await patch({ uploadLimitKiBps: 0 })).statusCode).toBe(200);
-    expect(await timed('B')).toBeLessThan(1500);
-  });
-
   it('follow a change of the upload limit while they upload', async () => {
     const root = makeRoot(env, 'live', { 'C/three.jpg': randomBytes(1024 * 1024) });
     await scan(env, root);
