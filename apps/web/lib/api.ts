@@ -191,6 +191,8 @@ export const startSummarise = (body: StartSummariseBody) =>
 export const pauseJob = (id: number) => api<JobView>(`/jobs/${id}/pause`, { method: 'POST' });
 export const resumeJob = (id: number) => api<JobView>(`/jobs/${id}/resume`, { method: 'POST' });
 export const cancelJob = (id: number) => api<JobView>(`/jobs/${id}/cancel`, { method: 'POST' });
+/** A new job of the same kind over an ended job's stored params; 409 while one is under way. */
+export const retryJob = (id: number) => api<JobView>(`/jobs/${id}/retry`, { method: 'POST' });
 
 /** The sheet pages of one folder (none until it is summarised). */
 export const getSheets = (root: string, path: string, signal?: AbortSignal) =>

@@ -16,6 +16,8 @@ function job(over: Partial<JobView> = {}): JobView {
     kind: 'archive',
     state: 'running',
     params: { root: 'Holiday', path: 'Trip', destination: 'offsite' },
+    selection: null,
+    retryable: true,
     progress: null,
     summary: null,
     error: null,

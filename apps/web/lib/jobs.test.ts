@@ -1,5 +1,5 @@
 // What a job card reads out of a job: title, progress (files, bytes, percentage, speed, time
-// left, files in flight), which buttons apply, and the request behind "Retry".
+// left, files in flight), and which buttons apply ("Retry" among them).
 import { describe, expect, it } from 'vitest';
 import type { JobView } from './api';
 import { formatEta, formatPercent, formatRate } from './format';
@@ -7,11 +7,11 @@ import {
   canCancel,
   canPause,
   canResume,
+  canRetry,
   failureCount,
   jobParams,
   jobTitle,
   readProgress,
-  retryRequest,
 } from './jobs';
 
 function job(over: Partial<JobView> = {}): JobView {
@@ -20,6 +20,8 @@ function job(over: Partial<JobView> = {}): JobView {
     kind: 'archive',
     state: 'running',
     params: { rootId: 1, root: 'Holiday', path: 'Trip', destination: 'offsite' },
+    selection: null,
+    retryable: true,
     progress: null,
     summary: null,
     error: null,
@@ -46,25 +48,28 @@ describe('jobTitle', () => {
 
   it('reads params of the wrong type as absent', () => {
     expect(
-      jobParams(
-        job({ params: { rootId: '1', root: 3, path: null, recursive: 'yes', fileIds: ['4'] } }),
-      ),
+      jobParams(job({ params: { rootId: '1', root: 3, path: null, recursive: 'yes' } })),
     ).toEqual({
       rootId: null,
       root: null,
       path: '',
       destination: null,
       recursive: false,
-      fileIds: null,
     });
   });
 
-  it('names an archive of picked files by their count', () => {
+  it('names an archive of picked files by their count (the server sends no ids)', () => {
     const picked = job({
-      params: { root: 'Holiday', path: 'Trip', destination: 'offsite', fileIds: [4, 9, 12] },
+      params: { root: 'Holiday', path: 'Trip', destination: 'offsite' },
+      selection: { files: 3 },
     });
     expect(jobTitle(picked)).toBe('Archive of 3 files in Holiday/Trip to offsite');
-    expect(jobParams(picked).fileIds).toEqual([4, 9, 12]);
+    expect(jobTitle(job({ selection: { files: 1 } }))).toBe(
+      'Archive of 1 file in Holiday/Trip to offsite',
+    );
+    expect(jobTitle(job({ selection: { files: 12_500 } }))).toBe(
+      'Archive of 12,500 files in Holiday/Trip to offsite',
+    );
   });
 });
 
@@ -137,46 +142,17 @@ describe('controls', () => {
   });
 });
 
-describe('retryRequest', () => {
-  it('starts the same work again once a job has ended', () => {
-    expect(retryRequest(job({ state: 'failed' }))).toEqual({
-      kind: 'archive',
-      body: { destination: 'offsite', root: 'Holiday', path: 'Trip' },
-    });
-    // A selection is retried as the same selection, not as the whole folder.
-    expect(
-      retryRequest(
-        job({
-          state: 'cancelled',
-          params: { root: 'Holiday', path: 'Trip', destination: 'offsite', fileIds: [4, 9] },
-        }),
-      ),
-    ).toEqual({
-      kind: 'archive',
-      body: { destination: 'offsite', root: 'Holiday', path: 'Trip', fileIds: [4, 9] },
-    });
-    expect(
-      retryRequest(job({ kind: 'scan', state: 'cancelled', params: { root: 'Holiday' } })),
-    ).toEqual({ kind: 'scan', body: { root: 'Holiday', path: '' } });
-    expect(
-      retryRequest(
-        job({
-          kind: 'summarise',
-          state: 'done',
-          params: { root: 'H', path: 'a', recursive: true },
-        }),
-      ),
-    ).toEqual({ kind: 'summarise', body: { root: 'H', path: 'a', recursive: true } });
-    expect(
-      retryRequest(job({ kind: 'scan', state: 'done', params: { rootId: 4 } }), 'photos'),
-    ).toEqual({ kind: 'scan', body: { root: 'photos', path: '' } });
+describe('canRetry', () => {
+  it('offers a retry once a job of a kind the server retries has ended', () => {
+    expect(canRetry(job({ state: 'failed' }))).toBe(true);
+    expect(canRetry(job({ state: 'cancelled' }))).toBe(true);
+    expect(canRetry(job({ state: 'done' }))).toBe(true);
   });
 
-  it('offers nothing for a job under way, an unknown kind, or params without labels', () => {
-    expect(retryRequest(job({ state: 'running' }))).toBeNull();
-    expect(retryRequest(job({ state: 'paused' }))).toBeNull();
-    expect(retryRequest(job({ kind: 'restore', state: 'failed' }))).toBeNull();
-    expect(retryRequest(job({ state: 'failed', params: { root: 'H', path: 'a' } }))).toBeNull();
-    expect(retryRequest(job({ kind: 'scan', state: 'failed', params: {} }))).toBeNull();
+  it('offers nothing for a job under way, or of a kind the server does not retry', () => {
+    expect(canRetry(job({ state: 'running' }))).toBe(false);
+    expect(canRetry(job({ state: 'queued' }))).toBe(false);
+    expect(canRetry(job({ state: 'paused' }))).toBe(false);
+    expect(canRetry(job({ kind: 'reconcile', state: 'failed', retryable: false }))).toBe(false);
   });
 });

@@ -1,16 +1,9 @@
 /**
  * What the UI reads out of a job: its title, its progress (the loosely typed `progress` record
- * that the server saves and the `job.progress` events carry), which controls apply in which
- * state, and how to start the same work again.
+ * that the server saves and the `job.progress` events carry), and which controls apply in which
+ * state (a retry is the server's: POST /api/jobs/:id/retry).
  */
-import type {
-  ActiveItem,
-  ArchiveBody,
-  JobState,
-  JobView,
-  StartScanBody,
-  StartSummariseBody,
-} from './api';
+import type { ActiveItem, JobState, JobView } from './api';
 
 /** Jobs that still hold their root: queued, running or paused. */
 export const ACTIVE_STATES: ReadonlySet<JobState> = new Set(['queued', 'running', 'paused']);
@@ -27,8 +20,6 @@ export interface JobParams {
   path: string;
   destination: string | null;
   recursive: boolean;
-  /** An archive of picked files (an explorer selection): their ids; null for a whole folder. */
-  fileIds: number[] | null;
 }
 
 export function jobParams(job: Pick<JobView, 'params'>): JobParams {
@@ -39,10 +30,6 @@ export function jobParams(job: Pick<JobView, 'params'>): JobParams {
     path: str(p.path) ?? '',
     destination: str(p.destination),
     recursive: p.recursive === true,
-    fileIds:
-      Array.isArray(p.fileIds) && p.fileIds.length > 0 && p.fileIds.every((id) => num(id) !== null)
-        ? (p.fileIds as number[])
-        : null,
   };
 }
 
@@ -59,13 +46,18 @@ const KIND_TITLES: Record<string, string> = {
  * "Archive of Holiday/Trip to offsite", "Archive of 3 files in Holiday/Trip to offsite" (a
  * selection), "Scan of Holiday", "Summarise of Holiday/Trip".
  */
-export function jobTitle(job: Pick<JobView, 'kind' | 'params'>, rootLabel?: string): string {
+export function jobTitle(
+  job: Pick<JobView, 'kind' | 'params' | 'selection'>,
+  rootLabel?: string,
+): string {
   const p = jobParams(job);
   const kind = KIND_TITLES[job.kind] ?? job.kind.charAt(0).toUpperCase() + job.kind.slice(1);
   const root = p.root ?? rootLabel;
+  // The server sends how many files were picked, never their ids.
+  const files = job.selection?.files;
   const picked =
-    job.kind === 'archive' && p.fileIds
-      ? `${p.fileIds.length.toLocaleString('en-US')} file${p.fileIds.length === 1 ? '' : 's'} in `
+    job.kind === 'archive' && files !== undefined
+      ? `${files.toLocaleString('en-US')} file${files === 1 ? '' : 's'} in `
       : '';
   const where = root ? ` of ${picked}${root}${p.path ? `/${p.path}` : ''}` : '';
   const to = job.kind === 'archive' && p.destination ? ` to ${p.destination}` : '';
@@ -130,42 +122,6 @@ export const canResume = (state: JobState) => state === 'paused';
 export const canCancel = (state: JobState) =>
   state === 'running' || state === 'queued' || state === 'paused';
 
-export type RetryRequest =
-  | { kind: 'scan'; body: StartScanBody }
-  | { kind: 'summarise'; body: StartSummariseBody }
-  | { kind: 'archive'; body: ArchiveBody };
-
-/**
- * The request that starts a finished job's work again, with the same parameters: null for a
- * job still under way, a kind that cannot be retried, or params without the labels it needs.
- */
-export function retryRequest(
-  job: Pick<JobView, 'kind' | 'state' | 'params'>,
-  rootLabel?: string,
-): RetryRequest | null {
-  if (!FINISHED_STATES.has(job.state)) return null;
-  const p = jobParams(job);
-  const root = p.root ?? rootLabel;
-  if (!root) return null;
-  switch (job.kind) {
-    case 'scan':
-      return { kind: 'scan', body: { root, path: p.path } };
-    case 'summarise':
-      return { kind: 'summarise', body: { root, path: p.path, recursive: p.recursive } };
-    case 'archive':
-      return p.destination
-        ? {
-            kind: 'archive',
-            // A selection is retried as the same selection, never as its whole folder.
-            body: {
-              destination: p.destination,
-              root,
-              path: p.path,
-              ...(p.fileIds ? { fileIds: p.fileIds } : {}),
-            },
-          }
-        : null;
-    default:
-      return null;
-  }
-}
+/** A job that has ended, of a kind the server starts again (POST /api/jobs/:id/retry). */
+export const canRetry = (job: Pick<JobView, 'state' | 'retryable'>) =>
+  job.retryable && FINISHED_STATES.has(job.state);

@@ -155,7 +155,16 @@ export const jobView = z.object({
   id: z.number(),
   kind: z.string(),
   state: jobState,
+  /** What the job was asked to do, as stored, without its lists of file ids (see `selection`). */
   params: z.record(z.string(), z.unknown()),
+  /**
+   * A job given catalog files one by one (an archive of an explorer selection, a restore of
+   * picked files): how many. Their ids are never sent (up to 100,000 of them); the catalog keeps
+   * them for a resume or a retry. Null for a job over a folder, a root or a key prefix.
+   */
+  selection: z.object({ files: z.number() }).nullable(),
+  /** Of a kind that POST /api/jobs/:id/retry starts again once the job has ended. */
+  retryable: z.boolean(),
   progress: z.record(z.string(), z.unknown()).nullable(),
   summary: z.record(z.string(), z.unknown()).nullable(),
   error: z.string().nullable(),

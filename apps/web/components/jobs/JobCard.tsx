@@ -16,14 +16,13 @@ import {
   toDate,
 } from '../../lib/format';
 import {
-  ACTIVE_STATES,
   canCancel,
   canPause,
   canResume,
+  canRetry,
   failureCount,
   jobTitle,
   readProgress,
-  retryRequest,
   type ProgressView,
 } from '../../lib/jobs';
 import { JobFailures } from './JobFailures';
@@ -113,7 +112,7 @@ export function JobCard({
           {formatRelative(when)}
         </time>
       </p>
-      <JobControls job={job} rootLabel={rootLabel} />
+      <JobControls job={job} />
       <JobFailures job={job} enabled={loadFailures} />
     </li>
   );
@@ -200,9 +199,8 @@ function JobProgress({
   );
 }
 
-function JobControls({ job, rootLabel }: { job: JobView; rootLabel: string | undefined }) {
+function JobControls({ job }: { job: JobView }) {
   const { control, retry } = useJobActions(job);
-  const again = retryRequest(job, rootLabel);
   const busy = control.isPending || retry.isPending;
   const id = <span className="sr-only"> job {job.id}</span>;
   const error = control.error ?? retry.error;
@@ -241,13 +239,13 @@ function JobControls({ job, rootLabel }: { job: JobView; rootLabel: string | und
         Cancel{id}
       </button>
     ) : null,
-    again && !ACTIVE_STATES.has(job.state) ? (
+    canRetry(job) ? (
       <button
         key="retry"
         type="button"
         className="button small"
         disabled={busy}
-        onClick={() => retry.mutate(again)}
+        onClick={() => retry.mutate()}
       >
         {retryLabel}
         {id}

@@ -1,17 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import {
-  cancelJob,
-  pauseJob,
-  queryKeys,
-  resumeJob,
-  startArchive,
-  startScan,
-  startSummarise,
-  type JobView,
-} from '../../lib/api';
-import type { RetryRequest } from '../../lib/jobs';
+import { cancelJob, pauseJob, queryKeys, resumeJob, retryJob, type JobView } from '../../lib/api';
 
 /**
  * Puts a job the server just answered with into the cached list at once (new ones first);
@@ -30,17 +20,6 @@ export function useRememberJob() {
   };
 }
 
-export function startRetry(request: RetryRequest): Promise<JobView> {
-  switch (request.kind) {
-    case 'scan':
-      return startScan(request.body.root, request.body.path ?? '');
-    case 'summarise':
-      return startSummarise(request.body);
-    case 'archive':
-      return startArchive(request.body);
-  }
-}
-
 /** Pause, resume, cancel and retry of one job; each answer updates the cached list. */
 export function useJobActions(job: JobView) {
   const remember = useRememberJob();
@@ -53,6 +32,8 @@ export function useJobActions(job: JobView) {
           : cancelJob(job.id),
     onSuccess: remember,
   });
-  const retry = useMutation({ mutationFn: startRetry, onSuccess: remember });
+  // The server starts the same work again from the job's stored params (a selection's ids
+  // included, which the browser never gets).
+  const retry = useMutation({ mutationFn: () => retryJob(job.id), onSuccess: remember });
   return { control, retry };
 }

@@ -14,6 +14,7 @@ import { planArchive } from '../../archive/plan.js';
 import { toPlanView } from '../../archive/plan-view.js';
 import { cleanupDestination, reconcileDestination } from '../../archive/reconcile.js';
 import { startArchive } from '../../archive/start.js';
+import { toJobView } from '../../jobs/view.js';
 import { getRoot } from '../../roots/roots.js';
 
 const byName = z.object({ name: z.string() });
@@ -89,7 +90,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           path,
           fileIds,
         );
-        return reply.status(202).send(job);
+        return reply.status(202).send(toJobView(job));
       },
     );
   };

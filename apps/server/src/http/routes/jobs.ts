@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as api from '../../api/schemas.js';
 import type { AppContext } from '../../app-context.js';
+import { retryJob } from '../../jobs/retry.js';
 import { getJob, listFailures, listJobs } from '../../jobs/store.js';
+import { toJobView } from '../../jobs/view.js';
 import { getRoot } from '../../roots/roots.js';
 import { startScan } from '../../scan/start.js';
 
@@ -11,13 +13,13 @@ const jobId = z.object({ id: z.coerce.number().int() });
 export function jobRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/jobs', { schema: { response: { 200: api.jobList } } }, async () => ({
-      jobs: listJobs(ctx.catalog),
+      jobs: listJobs(ctx.catalog).map(toJobView),
     }));
 
     app.get(
       '/api/jobs/:id',
       { schema: { params: jobId, response: { 200: api.jobView } } },
-      async (request) => getJob(ctx.catalog, request.params.id),
+      async (request) => toJobView(getJob(ctx.catalog, request.params.id)),
     );
 
     app.get(
@@ -34,7 +36,7 @@ export function jobRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { body: api.startScanBody, response: { 202: api.jobView } } },
       async (request, reply) => {
         const root = getRoot(ctx.catalog, request.body.root);
-        return reply.status(202).send(startScan(ctx, root, request.body.path));
+        return reply.status(202).send(toJobView(startScan(ctx, root, request.body.path)));
       },
     );
 
@@ -42,8 +44,16 @@ export function jobRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       app.post(
         `/api/jobs/:id/${action}`,
         { schema: { params: jobId, response: { 200: api.jobView } } },
-        async (request) => ctx.runner[action](request.params.id),
+        async (request) => toJobView(ctx.runner[action](request.params.id)),
       );
     }
+
+    // A new job of the same kind over the same stored params (a selection's ids included).
+    app.post(
+      '/api/jobs/:id/retry',
+      { schema: { params: jobId, response: { 202: api.jobView } } },
+      async (request, reply) =>
+        reply.status(202).send(toJobView(await retryJob(ctx, request.params.id))),
+    );
   };
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as api from '../../api/schemas.js';
 import type { AppContext } from '../../app-context.js';
+import { toJobView } from '../../jobs/view.js';
 import { listRemote } from '../../restore/remote.js';
 import { quoteRestoreFor, startRestore } from '../../restore/start.js';
 import { listRestores, restoreDetails } from '../../restore/status.js';
@@ -23,14 +24,16 @@ export function restoreRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/restores',
       { schema: { body: api.restoreBody, response: { 202: api.jobView } } },
       async (request, reply) =>
-        reply.status(202).send(await startRestore(ctx, request.body, { request: true })),
+        reply.status(202).send(toJobView(await startRestore(ctx, request.body, { request: true }))),
     );
 
     app.post(
       '/api/downloads',
       { schema: { body: api.downloadBody, response: { 202: api.jobView } } },
       async (request, reply) =>
-        reply.status(202).send(await startRestore(ctx, request.body, { request: false })),
+        reply
+          .status(202)
+          .send(toJobView(await startRestore(ctx, request.body, { request: false }))),
     );
 
     app.get('/api/restores', { schema: { response: { 200: api.restoreList } } }, async () => ({

@@ -7,6 +7,7 @@ import * as api from '../../api/schemas.js';
 import type { AppContext } from '../../app-context.js';
 import { fileById } from '../../catalog/browse.js';
 import { NotFoundError } from '../../errors.js';
+import { toJobView } from '../../jobs/view.js';
 import { normalizeRelPath } from '../../roots/paths.js';
 import { getRoot, getRootById } from '../../roots/roots.js';
 import { startSummarise } from '../../sheets/start.js';
@@ -24,7 +25,7 @@ export function sheetRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const root = getRoot(ctx.catalog, request.body.root);
         return reply
           .status(202)
-          .send(startSummarise(ctx, root, request.body.path, request.body.recursive));
+          .send(toJobView(startSummarise(ctx, root, request.body.path, request.body.recursive)));
       },
     );
 
