@@ -364,8 +364,9 @@ describe('job.finished', () => {
     feed.apply(finished(3, 'done', 'archive'));
     expect(stale()).toEqual(['browse', 'file']);
     fill();
+    // A restore changes the files' tags (restore requested → restored: … left).
     feed.apply(finished(4, 'done', 'restore'));
-    expect(stale()).toEqual([]);
+    expect(stale()).toEqual(['browse', 'file']);
   });
 });
 

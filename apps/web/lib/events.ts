@@ -167,8 +167,14 @@ export class EventFeed {
         // already under way may have left the server before the job ended; its answer would
         // put the job back to "running", so it is cancelled and fetched anew.
         this.refetchJobList({ restart: true });
-        // What the job changed in the catalog: counts, tags (summarised, archived), sheets.
-        if (event.kind === 'scan' || event.kind === 'summarise' || event.kind === 'archive') {
+        // What the job changed in the catalog: counts, tags (summarised, archived, restored),
+        // sheets.
+        if (
+          event.kind === 'scan' ||
+          event.kind === 'summarise' ||
+          event.kind === 'archive' ||
+          event.kind === 'restore'
+        ) {
           if (event.kind === 'scan') {
             void this.queryClient.invalidateQueries({ queryKey: queryKeys.roots });
           }
