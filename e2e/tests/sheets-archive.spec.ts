@@ -1,14 +1,20 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, expectNoHorizontalOverflow, test } from '../support/fixtures';
 import { repoRoot } from '../support/server';
+import { longPress, press } from '../support/touch';
 
 // Its own server and its own moto (a local S3); uploads limited to 512 KiB/s so that the
-// tracker has a few seconds of running transfer to show.
-test.use({ serverName: 'archive', withS3: true, serverEnv: { GLACIER_UPLOAD_LIMIT_KIBPS: '512' } });
+// tracker has a few seconds of running transfer to show; restores checked every 200 ms (moto
+// thaws at once) instead of after a minute.
+test.use({
+  serverName: 'archive',
+  withS3: true,
+  serverEnv: { GLACIER_UPLOAD_LIMIT_KIBPS: '512', GLACIER_RESTORE_POLL_MS: '200,1000' },
+});
 
 const PASSWORD = 'correct horse battery staple';
 const LABEL = 'Holiday';
@@ -46,9 +52,58 @@ async function signIn(page: Page) {
   }
 }
 
+/**
+ * Opens the app as a new user does: a server never set up shows the setup page, where the
+ * password is typed twice; one set up already (by an earlier test of this worker) the login page.
+ * Either way it ends on home.
+ */
+async function startInBrowser(page: Page, touch: boolean) {
+  await page.goto('/');
+  const setup = page.getByRole('heading', { name: 'Choose the admin password' });
+  const login = page.getByRole('heading', { name: 'Log in' });
+  const home = page.getByRole('heading', { name: 'Media roots' });
+  await expect(setup.or(login).or(home)).toBeVisible();
+  if (await setup.isVisible()) {
+    await expect(page).toHaveURL(/\/setup\/$/);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Confirm the password').fill(PASSWORD);
+    await press(page.getByRole('button', { name: 'Set the password' }), touch);
+  } else if (await login.isVisible()) {
+    await expect(page).toHaveURL(/\/login\/$/);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await press(page.getByRole('button', { name: 'Log in' }), touch);
+  }
+  await expect(page).toHaveURL(/\/$/);
+  await expect(home).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+}
+
 /** Goes to a section through the main navigation (the bottom bar on a phone). */
-async function navigate(page: Page, section: 'Home' | 'Browse' | 'Activity' | 'Settings') {
+async function navigate(
+  page: Page,
+  section: 'Home' | 'Browse' | 'Activity' | 'Restores' | 'Settings',
+) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: section }).click();
+}
+
+/** Browse (which offers the roots) → the root → the trip's folder, by links. */
+async function openTrip(page: Page) {
+  await navigate(page, 'Browse');
+  await page
+    .getByRole('list', { name: 'Media roots' })
+    .getByRole('link', { name: new RegExp(`^${LABEL}`) })
+    .click();
+  await page.getByRole('link', { name: new RegExp(`^${FOLDER}\\b`) }).click();
+  await expect(page.getByRole('heading', { level: 1, name: FOLDER })).toBeVisible();
+}
+
+const selectionBar = (page: Page) => page.getByRole('region', { name: 'Selection' });
+
+/** Selects one file of the listing: its checkbox on a desktop, a long press on a phone. */
+async function selectOne(page: Page, name: string, touch: boolean) {
+  if (touch) await longPress(page, fileEntry(page, name).locator('.file-card'), selectionBar(page));
+  else await page.getByRole('checkbox', { name: `Select ${name}` }).check();
+  await expect(selectionBar(page).locator('.selection-count')).toHaveText('1 file selected');
 }
 
 const sha256 = async (file: string) =>
@@ -103,10 +158,12 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
     };
     expect(moto, 'moto runs for this file').not.toBeNull();
     await moto!.createBucket(BUCKET);
-    await signIn(page);
+
+    await timed('first start: set the password in the browser (or log in)', async () => {
+      await startInBrowser(page, phone);
+    });
 
     await timed('add the root and scan it', async () => {
-      await page.goto('/');
       await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
       const form = page.getByRole('form', { name: 'Add a media root' });
       await form.getByLabel('Folder path').fill(mediaDir);
@@ -122,14 +179,8 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
     });
 
     await timed('browse the folder as a grid of thumbnails', async () => {
-      await navigate(page, 'Browse');
       // No root in the URL: the page offers the roots.
-      await page
-        .getByRole('list', { name: 'Media roots' })
-        .getByRole('link', { name: new RegExp(`^${LABEL}`) })
-        .click();
-      await page.getByRole('link', { name: new RegExp(`^${FOLDER}\\b`) }).click();
-      await expect(page.getByRole('heading', { level: 1, name: FOLDER })).toBeVisible();
+      await openTrip(page);
       await expect(page.locator('[data-file]')).toHaveCount(5);
       // Nothing summarised or archived yet.
       await expect(page.locator('[data-tag="summarised"]')).toHaveCount(0);
@@ -393,12 +444,7 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
     let jobId = 0;
     let usbJobId = 0;
     await timed('archive the folder to S3 through the plan and quote dialog', async () => {
-      await navigate(page, 'Browse');
-      await page
-        .getByRole('list', { name: 'Media roots' })
-        .getByRole('link', { name: new RegExp(`^${LABEL}`) })
-        .click();
-      await page.getByRole('link', { name: new RegExp(`^${FOLDER}\\b`) }).click();
+      await openTrip(page);
       await page.getByRole('button', { name: /^Archive to…/ }).click();
       const dialog = page.getByRole('dialog', { name: `Archive “${FOLDER}”` });
       await expect(dialog).toBeVisible();
@@ -492,15 +538,21 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
       ).toBeVisible();
       await shot('activity-running');
 
-      // A second archive, to the folder destination, waits while this one runs (one archive
-      // job runs at a time): pause it and resume it from its card, live.
+      // A second archive, of every file but the iPhone photo (which stays in S3 alone, for the
+      // restore below), to the folder destination, waits while this one runs (one archive job
+      // runs at a time): pause it and resume it from its card, live.
+      const listing = (await (
+        await page.request.get(`/api/roots/${LABEL}/browse?path=${FOLDER}`)
+      ).json()) as { files: { id: number; name: string }[] };
+      const fileIds = listing.files.filter((f) => f.name !== IPHONE).map((f) => f.id);
+      expect(fileIds).toHaveLength(MEDIA.length - 1);
       const queued = await page.request.post('/api/archives', {
-        data: { destination: 'usb', root: LABEL, path: FOLDER },
+        data: { destination: 'usb', root: LABEL, path: FOLDER, fileIds },
       });
       expect(queued.status()).toBe(202);
       usbJobId = ((await queued.json()) as { id: number }).id;
       const usbCard = page.getByRole('listitem', {
-        name: new RegExp(`^Archive of Holiday/Trip to usb, job ${usbJobId}$`),
+        name: new RegExp(`^Archive of 4 files in Holiday/Trip to usb, job ${usbJobId}$`),
       });
       await expect(
         page.getByRole('list', { name: 'Queued jobs' }).getByRole('listitem', { name: /to usb/ }),
@@ -542,7 +594,7 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
         description: seen.percents.join(', '),
       });
       await expect(usbCard.getByTestId('job-state')).toHaveText('done', { timeout: 60_000 });
-      await expect(usbCard).toContainText('5 files archived');
+      await expect(usbCard).toContainText('4 files archived');
       await expectNoHorizontalOverflow(page);
       await shot('activity');
 
@@ -588,18 +640,16 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
     });
 
     await timed('the files are tagged archived; the bucket holds verified copies', async () => {
-      await navigate(page, 'Browse');
-      await page
-        .getByRole('list', { name: 'Media roots' })
-        .getByRole('link', { name: new RegExp(`^${LABEL}`) })
-        .click();
-      await page.getByRole('link', { name: new RegExp(`^${FOLDER}\\b`) }).click();
+      await openTrip(page);
       for (const [, name] of MEDIA) {
         const entry = fileEntry(page, name);
         await expect(entry.locator('[data-tag="archived-offsite"]')).toHaveText(
           'archived: offsite',
         );
         await expect(entry.locator('[data-tag="summarised"]')).toBeVisible();
+        await expect(entry.locator('[data-tag="archived-usb"]')).toHaveCount(
+          name === IPHONE ? 0 : 1,
+        );
       }
       await page.getByLabel('Tag', { exact: true }).selectOption('not-archived');
       await expect(page.getByText('No file here matches these filters.')).toBeVisible();
@@ -627,12 +677,111 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
         expect(object!.storageClass).toBe('DEEP_ARCHIVE');
         expect(object!.sha256).toBe(await sha256(path.join(mediaDir, FOLDER, name)));
       }
-      // The folder destination holds the same bytes, named as on the NAS.
-      for (const [, name] of MEDIA) {
+      // The folder destination holds the same bytes, named as on the NAS (all but the iPhone
+      // photo, left out of that archive).
+      for (const [, name] of MEDIA.filter(([, n]) => n !== IPHONE)) {
         expect(await sha256(path.join(usbDir, LABEL, FOLDER, name))).toBe(
           await sha256(path.join(mediaDir, FOLDER, name)),
         );
       }
+      await expect(stat(path.join(usbDir, LABEL, FOLDER, IPHONE))).rejects.toThrow(/ENOENT/);
+    });
+
+    await timed('restore a photo with a quote, follow it, download it byte for byte', async () => {
+      const tap = (locator: Locator) => press(locator, phone);
+      // Back in Browse, the listing as it opens (no filter): pick the iPhone photo alone.
+      await openTrip(page);
+      await selectOne(page, IPHONE, phone);
+      const bar = selectionBar(page);
+      // Only in Deep Archive: not readable until restored.
+      await expect(bar.getByRole('button', { name: 'Download' })).toBeDisabled();
+      const quoted = page.waitForResponse((r) => r.url().endsWith('/api/restores/quote'));
+      await tap(bar.getByRole('button', { name: 'Restore…' }));
+      const dialog = page.getByRole('dialog', { name: 'Restore 1 file' });
+      await expect(dialog).toBeVisible();
+      // Its only copy is in S3 (Deep Archive): the browser cannot read it until restored.
+      await expect(dialog.getByRole('radio', { name: /^offsite/ })).toBeChecked();
+      await expect(dialog.getByRole('radio', { name: /^usb/ })).toHaveCount(0);
+      const answer = await quoted;
+      expect(answer.request().postDataJSON()).toMatchObject({ destination: 'offsite' });
+      const { quote } = (await answer.json()) as {
+        quote: {
+          pricesAsOf: string;
+          tiers: { tier: string; available: boolean; wait: { text: string } | null }[];
+        };
+      };
+      expect(quote.tiers.map((t) => [t.tier, t.available])).toEqual([
+        ['Bulk', true],
+        ['Standard', true],
+        ['Expedited', false],
+      ]);
+      // Each tier with its price and its wait; Expedited is not offered for Deep Archive.
+      for (const tier of quote.tiers.filter((t) => t.available)) {
+        const row = dialog.getByTestId(`tier-${tier.tier.toLowerCase()}`);
+        await expect(row.getByTestId('tier-price')).toHaveText(/\$\d/);
+        await expect(row.getByTestId('tier-wait')).toContainText(`ready ${tier.wait!.text}`);
+      }
+      await expect(dialog.getByTestId('tier-expedited').getByRole('radio')).toBeDisabled();
+      await expect(dialog.getByTestId('restore-prices')).toContainText(quote.pricesAsOf);
+      await tap(dialog.getByTestId('tier-standard').getByRole('radio'));
+      await expect(dialog.getByTestId('tier-standard').getByRole('radio')).toBeChecked();
+      await screenshotAs('restore-quote', { fullPage: false });
+
+      const requested = page.waitForResponse(
+        (r) => r.url().endsWith('/api/restores') && r.request().method() === 'POST',
+      );
+      await tap(dialog.getByRole('button', { name: 'Restore (Standard)' }));
+      const response = await requested;
+      expect(response.status()).toBe(202);
+      expect(response.request().postDataJSON()).toMatchObject({
+        destination: 'offsite',
+        tier: 'standard',
+        days: 7,
+      });
+      const restoreId = ((await response.json()) as { id: number }).id;
+      await expect(dialog.getByRole('status')).toContainText(
+        `Restore requested: job #${restoreId}`,
+      );
+      await tap(dialog.getByRole('link', { name: 'Follow it in Restores' }));
+
+      // The Restores page follows it live: moto thaws at once, so the copy is soon readable.
+      await expect(page).toHaveURL(/\/restores\/$/);
+      await expect(page.getByRole('heading', { level: 1, name: 'Restores' })).toBeVisible();
+      const card = page.getByRole('list', { name: 'Restores' }).getByRole('listitem', {
+        name: new RegExp(`^Restore of .* from offsite, job ${restoreId}$`),
+      });
+      await expect(card).toBeVisible();
+      await expect(card.getByTestId('restore-status')).toHaveText('ready', { timeout: 60_000 });
+      await expect(card.locator('[data-item-state="available"]')).toHaveText('1 ready');
+      await expect(card).toContainText('Standard, kept 7 days');
+      await expect(card.getByTestId('restore-expiry')).toBeVisible();
+      await expect(
+        page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Restores' }),
+      ).toHaveAttribute('aria-current', 'page');
+      await expectNoHorizontalOverflow(page);
+      await shot('restores-journey');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await shot('restores-journey-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+
+      // Browse again: the tag says until when the copy is readable; Download gets it.
+      await openTrip(page);
+      const restored = fileEntry(page, IPHONE).locator('[data-tag="restore-offsite"]');
+      await expect(restored).toContainText('restored: offsite');
+      await expect(restored).toContainText('left');
+      await selectOne(page, IPHONE, phone);
+      const download = bar.getByRole('button', { name: 'Download' });
+      await expect(download).toBeEnabled();
+      const [file] = await Promise.all([page.waitForEvent('download'), tap(download)]);
+      expect(file.suggestedFilename()).toBe(IPHONE);
+      // From the restored S3 copy, its only one.
+      expect(new URL(file.url()).searchParams.get('from')).toBe('offsite');
+      expect(await sha256(await file.path())).toBe(
+        await sha256(path.join(mediaDir, FOLDER, IPHONE)),
+      );
+      await expect(bar.getByRole('status')).toContainText('Downloading 1 file');
+      await expectNoHorizontalOverflow(page);
+      await shot('browse-restored');
     });
 
     await timed('home and the phone’s navigation', async () => {
