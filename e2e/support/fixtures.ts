@@ -81,6 +81,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 async function saveScreen(page: Page, testInfo: TestInfo, name: string, fullPage: boolean) {
   const dir = path.join(artifactsDir, 'screens');
   mkdirSync(dir, { recursive: true });
+  // A whole page is captured from its top: scrolled down, the sticky top bar would be painted
+  // where the window stood, over the middle of the page.
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({
     path: path.join(dir, `${testInfo.project.name}-${name}.png`),
     fullPage,
