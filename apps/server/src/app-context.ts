@@ -1,20 +1,27 @@
 import type { AppConfig } from './config.js';
+import type { ARCHIVE_JOB as ArchiveKind } from './archive/archive-job.js';
 import { SecretBox } from './auth/secrets.js';
 import { Catalog } from './catalog/catalog.js';
 import { openCatalog } from './catalog/db.js';
 import { EventBus } from './events.js';
-import { JobRunner, type RunnerOptions } from './jobs/runner.js';
-import { endExiftool } from './media/exif.js';
-import { ARCHIVE_JOB } from './archive/archive-job.js';
+import { JobRunner, type JobHandler, type RunnerOptions } from './jobs/runner.js';
+import { RESTORE_JOB } from './restore/params.js';
+import type { SCAN_JOB as ScanKind } from './scan/scan.js';
 import {
   archiveHandlerWithRuntimeSettings,
   createUploadThrottle,
 } from './settings/archive-handler.js';
-import { RESTORE_JOB, restoreJobHandler } from './restore/restore-job.js';
-import { SCAN_JOB, scanJobHandler } from './scan/scan.js';
-import { SUMMARISE_JOB, summariseJobHandler } from './sheets/summarise.js';
-import { shutdownThumbnailers } from './media/thumbnail.js';
+import type { SUMMARISE_JOB as SummariseKind } from './sheets/summarise.js';
 import type { Throttle } from './storage/throttle.js';
+import { runShutdownHooks } from './util/shutdown.js';
+
+/**
+ * The job kinds, spelled out so that registering a handler loads nothing of its job: each is
+ * typed as its module's constant, so a rename there fails to compile here.
+ */
+const SCAN_JOB: typeof ScanKind = 'scan';
+const SUMMARISE_JOB: typeof SummariseKind = 'summarise';
+const ARCHIVE_JOB: typeof ArchiveKind = 'archive';
 
 /** Everything the HTTP layer and the CLI share: config, catalog, events and the job runner. */
 export interface AppContext {
@@ -37,26 +44,35 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
   const bus = new EventBus();
   const secrets = SecretBox.open(config.dataDir);
   const uploadThrottle = createUploadThrottle(catalog, config);
+  // A job's code (sharp and exiftool for summarise, the AWS SDK for archive and restore) is
+  // loaded when a job of its kind first runs: a CLI command that runs none starts without it.
   const runner = new JobRunner(
     catalog,
     bus,
     {
-      [SCAN_JOB]: scanJobHandler(catalog, {
-        ignore: config.ignore,
-        concurrency: config.scanConcurrency,
-        dataDir: config.dataDir,
-      }),
-      [SUMMARISE_JOB]: summariseJobHandler(catalog, config.dataDir),
-      // The upload limit applies live, the files at once at each start: see archive-handler.ts.
+      [SCAN_JOB]: lazyHandler(async () =>
+        (await import('./scan/scan.js')).scanJobHandler(catalog, {
+          ignore: config.ignore,
+          concurrency: config.scanConcurrency,
+          dataDir: config.dataDir,
+        }),
+      ),
+      [SUMMARISE_JOB]: lazyHandler(async () =>
+        (await import('./sheets/summarise.js')).summariseJobHandler(catalog, config.dataDir),
+      ),
+      // The upload limit applies live, the files at once at each start: see archive-handler.ts,
+      // which loads the archive job itself at its first run.
       [ARCHIVE_JOB]: archiveHandlerWithRuntimeSettings(catalog, config, uploadThrottle, {
         dataDir: config.dataDir,
         secrets,
       }),
-      [RESTORE_JOB]: restoreJobHandler(catalog, {
-        secrets,
-        ...(config.restorePoll ? { schedule: config.restorePoll } : {}),
-        ...(config.restoreChunkBytes ? { chunkSize: config.restoreChunkBytes } : {}),
-      }),
+      [RESTORE_JOB]: lazyHandler(async () =>
+        (await import('./restore/restore-job.js')).restoreJobHandler(catalog, {
+          secrets,
+          ...(config.restorePoll ? { schedule: config.restorePoll } : {}),
+          ...(config.restoreChunkBytes ? { chunkSize: config.restoreChunkBytes } : {}),
+        }),
+      ),
     },
     runnerOptions,
   );
@@ -69,9 +85,24 @@ export function createAppContext(config: AppConfig, runnerOptions: RunnerOptions
     uploadThrottle,
     async close() {
       await runner.stop();
-      await shutdownThumbnailers();
-      await endExiftool();
+      // Ends exiftool and the HEIC decoder if their modules were loaded (util/shutdown.ts).
+      await runShutdownHooks();
       catalog.close();
     },
+  };
+}
+
+/**
+ * A handler made at its first run by `make`, which imports its module; later runs reuse it.
+ * A failed import is tried again at the next run.
+ */
+function lazyHandler(make: () => Promise<JobHandler>): JobHandler {
+  let handler: Promise<JobHandler> | undefined;
+  return async (ctx) => {
+    handler ??= make().catch((error: unknown) => {
+      handler = undefined;
+      throw error;
+    });
+    return (await handler)(ctx);
   };
 }

@@ -9,6 +9,7 @@ import {
   exiftoolPath,
   type Tags,
 } from 'exiftool-vendored';
+import { onShutdown } from '../util/shutdown.js';
 
 /**
  * Metadata of any photo or video format through exiftool-vendored. It never throws for bad
@@ -82,6 +83,7 @@ export async function endExiftool(): Promise<void> {
   shared = null;
   await instance?.end();
 }
+onShutdown(endExiftool);
 
 export async function readExif(absPath: string): Promise<ExifResult> {
   let tags: Tags;

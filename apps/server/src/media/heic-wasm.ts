@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { onShutdown } from '../util/shutdown.js';
 
 /**
  * The WebAssembly HEIC decoder (heic-decode), run in one child process at a time: its heap
@@ -161,6 +162,7 @@ export function decodeHeicWasm(request: WasmRequest): Promise<WasmDecode> {
 export function stopHeicWasm(): Promise<void> {
   return shared.stop();
 }
+onShutdown(stopHeicWasm);
 
 function numberOr0(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;

@@ -4,7 +4,7 @@ import type { Catalog, CatalogTx } from '../catalog/catalog.js';
 import { fileEvents, files, type FileKind } from '../catalog/schema.js';
 import { contentIsStale, inFolderTree } from '../catalog/sql.js';
 import { describeFsError } from '../errors.js';
-import { readMediaInfo, type MediaInfo } from '../media/info.js';
+import type { MediaInfo } from '../media/info.js';
 import { kindFromContent } from './classify.js';
 import { forEachLimited } from '../util/concurrency.js';
 import type { Hasher, HashResult } from './hasher.js';
@@ -140,7 +140,11 @@ async function readContent(candidate: Candidate, options: ContentOptions): Promi
   const sameContent =
     hash.sha256 === candidate.sha256 && (candidate.capturedAt !== null || candidate.width !== null);
   const wantsInfo = options.readMetadata && (kind === 'photo' || kind === 'video') && !sameContent;
-  const info = wantsInfo ? await readMediaInfo(absPath, kind) : null;
+  // sharp and exiftool load with the first photo or video to read: a rescan that finds nothing
+  // new never loads them.
+  const info = wantsInfo
+    ? await (await import('../media/info.js')).readMediaInfo(absPath, kind)
+    : null;
   return { candidate, hash, kind, info };
 }
 

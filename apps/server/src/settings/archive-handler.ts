@@ -1,4 +1,4 @@
-import { archiveJobHandler, type ArchiveSettings } from '../archive/archive-job.js';
+import type { ArchiveSettings } from '../archive/archive-job.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { AppConfig } from '../config.js';
 import type { JobHandler } from '../jobs/runner.js';
@@ -63,6 +63,8 @@ export function archiveHandlerWithRuntimeSettings(
     if (rate !== throttle.bytesPerSecond) throttle.setRate(rate);
   };
   return async (ctx) => {
+    // The archive code (and the AWS SDK with it) loads at the first archive, not with the app.
+    const { archiveJobHandler } = await import('../archive/archive-job.js');
     const values = currentRuntimeValues(catalog, config);
     followRate();
     const key = [values.archiveFileConcurrency, values.archiveSmallFileConcurrency].join(':');
