@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { resetAdminPassword } from '../../auth/auth.js';
 import { UserInputError } from '../../errors.js';
 import { withContext } from '../main.js';
 
@@ -14,6 +13,8 @@ export function adminCommands(program: Command): void {
       withContext(async (ctx, out) => {
         const password = (await readStdin()).replace(/\r?\n$/, '');
         if (!password) throw new UserInputError('Give the new password on standard input');
+        // argon2 (a native addon) is loaded by this command only.
+        const { resetAdminPassword } = await import('../../auth/auth.js');
         await resetAdminPassword(ctx.catalog, password);
         out.result({ ok: true }, () => 'admin password changed; every session was logged out');
       }),

@@ -1,16 +1,5 @@
 import type { Command } from 'commander';
-import { ARCHIVE_JOB } from '../../archive/archive-job.js';
-import {
-  addDestination,
-  checkDestination,
-  describeDestination,
-  getDestination,
-  listDestinations,
-} from '../../archive/destinations.js';
-import { planArchive } from '../../archive/plan.js';
 import { toPlanView } from '../../archive/plan-view.js';
-import { cleanupDestination, reconcileDestination } from '../../archive/reconcile.js';
-import { archiveParams } from '../../archive/start.js';
 import type { ArchivePlanView } from '../../api/schemas.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { fileByPath } from '../../catalog/browse.js';
@@ -22,6 +11,8 @@ import { formatBytes } from '../output.js';
 import { resolveCatalogPath } from '../resolve.js';
 import { runJobHere } from '../run-job.js';
 
+// The archive modules bring the AWS SDK: each action imports what it uses when it runs, so
+// that other commands start without them.
 export function archiveCommands(program: Command): void {
   const dest = program
     .command('dest')
@@ -41,6 +32,8 @@ export function archiveCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       withContext(async (ctx, out, name: string, url: string, options: AddOptions) => {
+        const { addDestination, describeDestination } =
+          await import('../../archive/destinations.js');
         const credentials = await enteredCredentials(options);
         const row = addDestination(
           ctx.catalog,
@@ -68,7 +61,9 @@ export function archiveCommands(program: Command): void {
     .description('destinations and where they point')
     .option('--json', 'machine-readable output')
     .action(
-      withContext((ctx, out) => {
+      withContext(async (ctx, out) => {
+        const { describeDestination, listDestinations } =
+          await import('../../archive/destinations.js');
         const all = listDestinations(ctx.catalog).map(describeDestination);
         out.result(all, () =>
           all.length === 0
@@ -89,6 +84,7 @@ export function archiveCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       withContext(async (ctx, out, name: string) => {
+        const { checkDestination, getDestination } = await import('../../archive/destinations.js');
         const result = await checkDestination(getDestination(ctx.catalog, name), ctx.secrets);
         out.result(result, () =>
           result.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}\t${c.message}`).join('\n'),
@@ -116,14 +112,18 @@ export function archiveCommands(program: Command): void {
           place: string,
           options: { to: string; file?: string[]; dryRun?: boolean },
         ) => {
+          const { getDestination } = await import('../../archive/destinations.js');
           const { root, relPath } = resolveCatalogPath(ctx.catalog, place);
           const destination = getDestination(ctx.catalog, options.to);
           const fileIds = options.file?.map((file) => fileIdOf(ctx.catalog, root, file));
           if (options.dryRun) {
+            const { planArchive } = await import('../../archive/plan.js');
             const plan = toPlanView(planArchive(ctx.catalog, destination, root, relPath, fileIds));
             out.result(plan, () => describePlan(plan));
             return 0;
           }
+          const { ARCHIVE_JOB } = await import('../../archive/archive-job.js');
+          const { archiveParams } = await import('../../archive/start.js');
           const job = await runJobHere(
             ctx,
             out,
@@ -150,6 +150,8 @@ export function archiveCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       withContext(async (ctx, out, name: string) => {
+        const { getDestination } = await import('../../archive/destinations.js');
+        const { reconcileDestination } = await import('../../archive/reconcile.js');
         const report = await reconcileDestination(
           ctx.catalog,
           getDestination(ctx.catalog, name),
@@ -177,6 +179,8 @@ export function archiveCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       withContext(async (ctx, out, name: string) => {
+        const { getDestination } = await import('../../archive/destinations.js');
+        const { cleanupDestination } = await import('../../archive/reconcile.js');
         const result = await cleanupDestination(
           ctx.catalog,
           getDestination(ctx.catalog, name),

@@ -4,13 +4,7 @@ import type { RemoteListing, RestoreQuoteView, RestoreView } from '../../api/sch
 import type { JobRow } from '../../jobs/store.js';
 import { formatUtc } from '../../restore/messages.js';
 import { RESTORE_JOB } from '../../restore/params.js';
-import { listRemote } from '../../restore/remote.js';
-import {
-  prepareRestore,
-  quoteRestoreFor,
-  startRestore,
-  type RestoreInput,
-} from '../../restore/start.js';
+import type { RestoreInput } from '../../restore/start.js';
 import { listRestores, restoreDetails } from '../../restore/status.js';
 import { withContext } from '../main.js';
 import { formatBytes } from '../output.js';
@@ -41,6 +35,8 @@ interface DownloadOptions extends PlaceOptions {
   webhook?: string;
 }
 
+// The restore modules bring the AWS SDK: the actions that talk to a destination import them when
+// they run, so that other commands start without them.
 export function restoreCommands(program: Command): void {
   program
     .command('restore <place>')
@@ -69,6 +65,8 @@ export function restoreCommands(program: Command): void {
           ...(options.overwrite ? { overwrite: true } : {}),
           ...(options.webhook ? { webhook: options.webhook } : {}),
         };
+        const { prepareRestore, quoteRestoreFor, startRestore } =
+          await import('../../restore/start.js');
         if (options.quote) {
           const quote = await quoteRestoreFor(ctx, input);
           out.result(quote, () => describeQuote(quote));
@@ -109,6 +107,7 @@ export function restoreCommands(program: Command): void {
           ...(options.wait ? { wait: true } : {}),
           ...(options.webhook ? { webhook: options.webhook } : {}),
         };
+        const { prepareRestore } = await import('../../restore/start.js');
         const { params } = await prepareRestore(ctx, input, { request: false });
         const job = await runJobHere(ctx, out, RESTORE_JOB, params);
         return finish(out, job);
@@ -151,6 +150,7 @@ export function restoreCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       withContext(async (ctx, out, name: string, prefix: string | undefined) => {
+        const { listRemote } = await import('../../restore/remote.js');
         const listing = await listRemote(ctx, name, prefix ?? '');
         out.result(listing, () => describeListing(listing));
       }),

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import type { JobRow } from '../../jobs/store.js';
 import { folderSheets } from '../../sheets/store.js';
-import { planSummarise, SUMMARISE_JOB } from '../../sheets/summarise.js';
 import { withContext } from '../main.js';
 import { formatBytes } from '../output.js';
 import { resolveCatalogPath } from '../resolve.js';
@@ -17,6 +16,8 @@ export function sheetCommands(program: Command): void {
     .option('--json', 'one JSON event per line, then the finished job')
     .action(
       withContext(async (ctx, out, place: string, options: { recursive?: boolean }) => {
+        // sharp and exiftool come with the summarise job: loaded when it runs, not by other commands.
+        const { planSummarise, SUMMARISE_JOB } = await import('../../sheets/summarise.js');
         const { root, relPath } = resolveCatalogPath(ctx.catalog, place);
         const job = await runJobHere(
           ctx,
