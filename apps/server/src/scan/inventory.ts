@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { fileEvents, files } from '../catalog/schema.js';
@@ -45,14 +45,15 @@ export interface InventoryCounts {
   failedFolders: number;
 }
 
-interface CatalogEntry {
-  id: number;
-  name: string;
-  size: number;
-  mtimeMs: number;
-  inode: number;
-  state: string;
-}
+/** A catalog row of a folder as the per-folder query returns it: an array, in this order. */
+type CatalogEntry = [
+  id: number,
+  name: string,
+  size: number,
+  mtimeMs: number,
+  inode: number,
+  state: string,
+];
 
 interface Listed {
   name: string;
@@ -79,18 +80,13 @@ export async function runInventory(
     skipped: 0,
     failedFolders: 0,
   };
-  const selectFolder = catalog.db
-    .select({
-      id: files.id,
-      name: files.name,
-      size: files.size,
-      mtimeMs: files.mtimeMs,
-      inode: files.inode,
-      state: files.state,
-    })
-    .from(files)
-    .where(and(eq(files.rootId, sql.placeholder('rootId')), eq(files.dir, sql.placeholder('dir'))))
-    .prepare();
+  // Run once per folder: in SQL, as rows of arrays. Through the query builder, with an object
+  // per row, it cost 45 % more (0.23 s against 0.16 s for 200,000 files in 2,000 folders).
+  const selectFolder = catalog.sqlite
+    .prepare(
+      'select id, name, size, mtime_ms, inode, state from files where root_id = ? and dir = ?',
+    )
+    .raw();
   const writer = new ChangeWriter(catalog, options.rootId);
   const visited = new Set<string>();
   /** Folders we could not list or chose not to enter: their catalog rows are left alone. */
@@ -132,7 +128,7 @@ export async function runInventory(
       reconcileFolder(
         dir,
         listed,
-        selectFolder.all({ rootId: options.rootId, dir }) as CatalogEntry[],
+        selectFolder.all(options.rootId, dir) as CatalogEntry[],
         writer,
         counts,
       );
@@ -212,24 +208,27 @@ function reconcileFolder(
   writer: ChangeWriter,
   counts: InventoryCounts,
 ): void {
-  const byName = new Map(known.map((row) => [row.name, row]));
+  const byName = new Map(known.map((row) => [row[1], row]));
   for (const file of listed) {
     const row = byName.get(file.name);
     byName.delete(file.name);
     if (!row) {
       writer.add(dir, file);
       counts.added += 1;
-    } else if (row.state !== 'present') {
-      writer.update(row.id, file, 'reappeared');
+      continue;
+    }
+    const [id, , size, mtimeMs, inode, state] = row;
+    if (state !== 'present') {
+      writer.update(id, file, 'reappeared');
       counts.reappeared += 1;
-    } else if (row.size !== file.size || row.mtimeMs !== file.mtimeMs || row.inode !== file.inode) {
-      writer.update(row.id, file, 'changed');
+    } else if (size !== file.size || mtimeMs !== file.mtimeMs || inode !== file.inode) {
+      writer.update(id, file, 'changed');
       counts.changed += 1;
     }
   }
-  for (const row of byName.values()) {
-    if (row.state === 'present') {
-      writer.markMissing(row.id);
+  for (const [id, , , , , state] of byName.values()) {
+    if (state === 'present') {
+      writer.markMissing(id);
       counts.missing += 1;
     }
   }
