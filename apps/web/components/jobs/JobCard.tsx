@@ -75,6 +75,9 @@ export function JobCard({
   const whenLabel = job.finishedAt ? 'finished' : job.startedAt ? 'started' : 'queued';
   const moving = job.state === 'running' || job.state === 'paused';
   const progress = readProgress(job.progress);
+  // "done" with failures is not all well: amber, not green (its failures are listed below).
+  const badge =
+    job.state === 'done' && failureCount(job) > 0 ? 'warn' : (STATE_BADGE[job.state] ?? 'muted');
   return (
     <li
       className={`item job${detailed ? ' job-detailed' : ''}`}
@@ -86,7 +89,7 @@ export function JobCard({
         <span className="item-title">
           {title} <span className="muted">#{job.id}</span>
         </span>
-        <span className={`badge ${STATE_BADGE[job.state] ?? 'muted'}`} data-testid="job-state">
+        <span className={`badge ${badge}`} data-testid="job-state">
           {job.state}
         </span>
       </div>
