@@ -14,25 +14,27 @@ export type HashResult =
     }
   | { ok: false; code: string; message: string };
 
-/** A pool of worker threads hashing files, one file per thread at a time. */
+/**
+ * A pool of worker threads hashing files, one file per thread at a time. The pool starts with
+ * the first file: a rescan that finds nothing new to read starts no thread.
+ */
 export class Hasher {
-  private readonly pool: Piscina;
+  private pool: Piscina | undefined;
 
-  constructor(threads: number) {
-    this.pool = new Piscina({
+  constructor(private readonly threads: number) {}
+
+  hash(absPath: string): Promise<HashResult> {
+    this.pool ??= new Piscina({
       filename: new URL('./hash-worker.js', import.meta.url).href,
       minThreads: 1,
       execArgv: WORKER_EXEC_ARGV,
-      maxThreads: threads,
+      maxThreads: this.threads,
       idleTimeout: 10_000,
     });
-  }
-
-  hash(absPath: string): Promise<HashResult> {
     return this.pool.run({ absPath }) as Promise<HashResult>;
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await this.pool?.destroy();
   }
 }
