@@ -480,6 +480,29 @@ describe('catching up after a reconnect', () => {
     expect(card(cachedJob(8))).toMatchObject({ state: 'running', percent: '90 %' });
   });
 
+  it('marks what a job ended meanwhile may have changed: listings, tags, sheet lists', () => {
+    const keys = {
+      browse: queryKeys.browseFolder('Holiday', {
+        path: 'Trip',
+        page: 1,
+        pageSize: 100,
+        sort: 'name',
+        order: 'asc',
+      }),
+      file: queryKeys.file(3),
+      sheetList: queryKeys.sheetList('Holiday', 'Trip'),
+      sheetIndex: queryKeys.sheetIndex('/api/sheets/1/index'),
+      destinations: queryKeys.destinations,
+    };
+    for (const key of Object.values(keys)) client.setQueryData(key, { filled: true });
+    feed.catchUp();
+    const stale = Object.entries(keys)
+      .filter(([, key]) => client.getQueryState(key)?.isInvalidated)
+      .map(([name]) => name);
+    // (A page opens its own socket: a restore that ends between two pages is seen here only.)
+    expect(stale).toEqual(['browse', 'file', 'sheetList']);
+  });
+
   it('also refreshes the failures of a job on screen', async () => {
     client.setQueryData<JobFailure[]>(queryKeys.jobFailures(7), []);
     const observer = new QueryObserver(client, {

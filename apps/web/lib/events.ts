@@ -25,9 +25,10 @@ export function eventsUrl(location: Pick<Location, 'protocol' | 'host'>): string
 /**
  * Opens `/api/events` (same host; `wss:` behind HTTPS) and keeps the TanStack Query cache of jobs
  * up to date from its events. When the socket drops it reconnects with back-off, and on every
- * (re)connect it refetches GET /api/jobs, which holds each job's latest progress, to catch up
- * with whatever it missed. A finished scan, summarise or archive refetches what it changed:
- * the roots, the open folder listings and file details (tags), the contact sheets.
+ * (re)connect it refetches GET /api/jobs, which holds each job's latest progress, and what a job
+ * that ended meanwhile may have changed, to catch up with whatever it missed. A finished scan,
+ * summarise, archive or restore refetches what it changed: the roots, the open folder listings
+ * and file details (tags), the contact sheets.
  */
 export function useJobEvents(): LiveStatus {
   const queryClient = useQueryClient();
@@ -100,6 +101,12 @@ export function useJobEvents(): LiveStatus {
 
 const FAILURE_FLUSH_MS = 300;
 
+/**
+ * What a finished job may have changed besides itself and the roots: folder listings, file
+ * details (tags), the lists of contact sheets (a sheet's index never changes).
+ */
+const JOB_OUTCOMES = [queryKeys.browse, ['file'], ['sheets', 'list']] as const;
+
 /** Applies job events to the query cache. */
 export class EventFeed {
   /** item.failed can come by the thousand: they are appended in batches. */
@@ -108,13 +115,16 @@ export class EventFeed {
 
   constructor(private readonly queryClient: QueryClient) {}
 
-  /** After a (re)connect: whatever happened while the socket was down is in the API. */
+  /**
+   * After a (re)connect: whatever happened while the socket was down is in the API. That
+   * includes what a job that ended meanwhile changed (folder listings, file tags, sheets): each
+   * page opens its own socket, so a restore that ends while the app goes from one page to
+   * another would otherwise leave Browse showing "restore requested".
+   */
   catchUp(): void {
-    void this.queryClient.invalidateQueries({ queryKey: queryKeys.jobs }, { cancelRefetch: false });
-    void this.queryClient.invalidateQueries(
-      { queryKey: queryKeys.roots },
-      { cancelRefetch: false },
-    );
+    for (const queryKey of [queryKeys.jobs, queryKeys.roots, ...JOB_OUTCOMES]) {
+      void this.queryClient.invalidateQueries({ queryKey }, { cancelRefetch: false });
+    }
   }
 
   apply(event: JobEvent): void {
