@@ -631,8 +631,9 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
           `${FOLDER}/${name} — the bucket no-such-bucket-e2e does not exist`,
         );
       }
-      // Not a 100 % bar: nothing got there.
+      // Not a 100 % bar, nor a green badge: nothing got there.
       await expect(doomedCard.getByTestId('job-percent')).toHaveCount(0);
+      await expect(doomedCard.getByTestId('job-state')).toHaveClass(/\b(warn|danger)\b/);
       await expect(doomedCard.getByRole('button', { name: `Retry job ${doomedId}` })).toBeVisible();
       await page.emulateMedia({ colorScheme: 'dark' });
       await shot('activity-dark');
@@ -693,6 +694,12 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
       await openTrip(page);
       await selectOne(page, IPHONE, phone);
       const bar = selectionBar(page);
+      if (phone) {
+        // Thumb-sized actions (44 px at the least).
+        for (const button of await bar.getByRole('button').all()) {
+          expect((await button.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+        }
+      }
       // Only in Deep Archive: not readable until restored.
       await expect(bar.getByRole('button', { name: 'Download' })).toBeDisabled();
       const quoted = page.waitForResponse((r) => r.url().endsWith('/api/restores/quote'));
@@ -787,6 +794,8 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
     await timed('home and the phone’s navigation', async () => {
       await navigate(page, 'Home');
       await expect(page.getByRole('heading', { name: 'Media roots' })).toBeVisible();
+      // The cost chart is drawn (S3 holds files), not "Loading the chart…" in the screenshots.
+      await expect(page.getByTestId('cost-chart')).toBeVisible();
       const nav = page.getByRole('navigation', { name: 'Main' });
       await expect(nav.getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page');
       if (phone) {
