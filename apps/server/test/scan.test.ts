@@ -86,6 +86,41 @@ describe('scan', () => {
     expect(missing.files[0]!.tags.missing).toBe(true);
   });
 
+  it('finds a folder and a file that come back after being missing: the same records, present again', async () => {
+    const root = makeRoot(env, 'photos', {
+      'keep.txt': 'kept',
+      'trip/day1/a.txt': 'a',
+      'trip/day1/b.txt': 'b',
+      'lone.txt': 'alone',
+    });
+    await scan(env, root);
+    const ids = new Map(
+      ['trip/day1/a.txt', 'trip/day1/b.txt', 'lone.txt'].map((p) => [
+        p,
+        fileByPath(env.ctx.catalog, root, p).id,
+      ]),
+    );
+    // An unplugged folder (renamed away) and a file taken out.
+    renameSync(path.join(root.path, 'trip'), path.join(env.dir, 'trip-away'));
+    renameSync(path.join(root.path, 'lone.txt'), path.join(env.dir, 'lone-away.txt'));
+    expect((await scan(env, root)).summary).toMatchObject({ missing: 3, added: 0 });
+    // Scanned again while still gone: nothing changes, nothing counted twice.
+    expect((await scan(env, root)).summary).toMatchObject({ missing: 0, added: 0, changed: 0 });
+    for (const p of ids.keys()) expect(fileByPath(env.ctx.catalog, root, p).state).toBe('missing');
+
+    renameSync(path.join(env.dir, 'trip-away'), path.join(root.path, 'trip'));
+    renameSync(path.join(env.dir, 'lone-away.txt'), path.join(root.path, 'lone.txt'));
+    const back = await scan(env, root);
+    expect(back.summary).toMatchObject({ missing: 0 });
+    for (const [p, id] of ids) {
+      const file = fileByPath(env.ctx.catalog, root, p);
+      expect(file.state, p).toBe('present');
+      expect(file.id, p).toBe(id);
+    }
+    expect(browseFolder(env.ctx.catalog, root, { tag: 'missing' }).files).toEqual([]);
+    expect(fileByPath(env.ctx.catalog, root, 'keep.txt').state).toBe('present');
+  });
+
   it('recognises a moved file by its hash', async () => {
     const root = makeRoot(env, 'photos', { 'inbox/IMG_0001.jpg': 'pixels of a sunset' });
     await scan(env, root);
