@@ -1,27 +1,16 @@
 import type { AppConfig } from './config.js';
-import type { ARCHIVE_JOB as ArchiveKind } from './archive/archive-job.js';
 import { SecretBox } from './auth/secrets.js';
 import { Catalog } from './catalog/catalog.js';
 import { openCatalog } from './catalog/db.js';
 import { EventBus } from './events.js';
 import { JobRunner, type JobHandler, type RunnerOptions } from './jobs/runner.js';
-import { RESTORE_JOB } from './restore/params.js';
-import type { SCAN_JOB as ScanKind } from './scan/scan.js';
+import { ARCHIVE_JOB, RESTORE_JOB, SCAN_JOB, SUMMARISE_JOB } from './jobs/kinds.js';
 import {
   archiveHandlerWithRuntimeSettings,
   createUploadThrottle,
 } from './settings/archive-handler.js';
-import type { SUMMARISE_JOB as SummariseKind } from './sheets/summarise.js';
 import type { Throttle } from './storage/throttle.js';
 import { runShutdownHooks } from './util/shutdown.js';
-
-/**
- * The job kinds, spelled out so that registering a handler loads nothing of its job: each is
- * typed as its module's constant, so a rename there fails to compile here.
- */
-const SCAN_JOB: typeof ScanKind = 'scan';
-const SUMMARISE_JOB: typeof SummariseKind = 'summarise';
-const ARCHIVE_JOB: typeof ArchiveKind = 'archive';
 
 /** Everything the HTTP layer and the CLI share: config, catalog, events and the job runner. */
 export interface AppContext {

@@ -109,6 +109,17 @@ describe('glacier CLI', () => {
     expect(runCli(dataDir, picked).code).toBe(0);
     expect(existsSync(path.join(drive, 'photos/Trip/a.txt'))).toBe(true);
     expect(existsSync(path.join(drive, 'photos/Trip/b.xmp'))).toBe(false);
+    // The job list counts the picked files instead of printing their catalog ids.
+    const jobs = runCli(dataDir, ['jobs']).stdout.split('\n');
+    expect(jobs.find((line) => /\tarchive\tdone/.test(line))).toContain('(1 picked)');
+    const listed = JSON.parse(runCli(dataDir, ['jobs', '--json']).stdout) as {
+      kind: string;
+      params: Record<string, unknown>;
+      selection: { files: number } | null;
+    }[];
+    const archive = listed.find((j) => j.kind === 'archive')!;
+    expect(archive.selection).toEqual({ files: 1 });
+    expect(archive.params).not.toHaveProperty('fileIds');
     // A file outside the place is refused, not skipped.
     const outside = runCli(dataDir, [...picked, '--file', path.join(mediaDir, 'c.txt'), '--json']);
     expect(outside.code).toBe(2);

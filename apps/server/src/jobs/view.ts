@@ -1,8 +1,5 @@
 import type { JobView } from '../api/schemas.js';
-import { ARCHIVE_JOB } from '../archive/archive-job.js';
-import { RESTORE_JOB } from '../restore/params.js';
-import { SCAN_JOB } from '../scan/scan.js';
-import { SUMMARISE_JOB } from '../sheets/summarise.js';
+import { ARCHIVE_JOB, RESTORE_JOB, SCAN_JOB, SUMMARISE_JOB } from './kinds.js';
 import type { JobRow } from './store.js';
 
 /** The kinds POST /api/jobs/:id/retry starts again (jobs/retry.ts), once a job has ended. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { getJob, listFailures, listJobs } from '../../jobs/store.js';
+import { toJobView } from '../../jobs/view.js';
 import { UserInputError } from '../../errors.js';
 import { withContext } from '../main.js';
 import { formatTime } from '../output.js';
@@ -13,7 +14,8 @@ export function jobCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       withContext((ctx, out) => {
-        const all = listJobs(ctx.catalog, 50);
+        // As the API shows them: a selection's ids are counted, not printed by the thousand.
+        const all = listJobs(ctx.catalog, 50).map(toJobView);
         out.result(all, () =>
           all.length === 0
             ? 'no jobs yet'
@@ -24,7 +26,7 @@ export function jobCommands(program: Command): void {
                     j.state === 'running'
                       ? ` ${p.phase ?? ''} ${p.filesDone ?? 0}/${p.filesTotal ?? '?'}`
                       : '';
-                  return `${j.id}\t${j.kind}\t${j.state}${progress}\t${JSON.stringify(j.params)}\t${formatTime(j.createdAt)}${j.error ? `\t${j.error}` : ''}`;
+                  return `${j.id}\t${j.kind}\t${j.state}${progress}\t${JSON.stringify(j.params)}${j.selection ? ` (${j.selection.files} picked)` : ''}\t${formatTime(j.createdAt)}${j.error ? `\t${j.error}` : ''}`;
                 })
                 .join('\n'),
         );
