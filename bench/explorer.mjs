@@ -16,6 +16,7 @@
 // added as a root and scanned by the CLI (`glacier roots add`, `glacier scan`: listing, hashing,
 // inserting), kept in bench/.work/explorer between runs. Needs `pnpm build` first.
 //   node bench/explorer.mjs [--files 100000] [--runs 5] [--fresh]
+/* global window, document, requestAnimationFrame, MutationObserver -- page.evaluate runs in the browser */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';

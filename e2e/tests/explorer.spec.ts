@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, expectNoHorizontalOverflow, test } from '../support/fixtures';
 import { repoRoot } from '../support/server';
+import { longPress as pressLong } from '../support/touch';
 
 // The explorer (issue 6): folder tree (drill-down on the phone), multi-select by mouse,
 // keyboard and long press, archiving a selection to S3 (moto), a restore with each tier's
@@ -41,23 +42,8 @@ async function api<T>(page: Page, method: 'GET' | 'POST', url: string, data?: un
   return (await response.json()) as T;
 }
 
-/**
- * Rests a finger on an element until the selection bar shows (a long press), then lifts it:
- * touch events through the DevTools protocol, at the element's centre.
- */
-async function longPress(page: Page, target: Locator) {
-  // In the middle of the screen, clear of the sticky top bar and the bottom navigation.
-  await target.evaluate((el) => el.scrollIntoView({ block: 'center' }));
-  const at = (await target.boundingBox())!;
-  const session = await page.context().newCDPSession(page);
-  await session.send('Input.dispatchTouchEvent', {
-    type: 'touchStart',
-    touchPoints: [{ x: at.x + at.width / 2, y: at.y + at.height / 2, id: 1 }],
-  });
-  await expect(selectionBar(page)).toBeVisible();
-  await session.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-  await session.detach();
-}
+/** A long press on a phone: the finger rests until the selection bar shows. */
+const longPress = (page: Page, target: Locator) => pressLong(page, target, selectionBar(page));
 
 async function waitForJob(page: Page, id: number) {
   await expect
