@@ -1,9 +1,12 @@
 import { defineConfig, devices } from '@playwright/test';
+import path from 'node:path';
+import { artifactsDir } from './support/server';
 
 /**
  * End-to-end tests: Debian's Chromium (never Playwright's own browser download) against the real server,
  * which each test worker starts on a free loopback port with a fresh data dir (fixtures.ts).
- * Artifacts (screenshots, traces of failures, server logs) land in ../artifacts/e2e.
+ * Artifacts (screenshots, traces of failures, server logs) land in ../artifacts/e2e, or in
+ * $GLACIER_E2E_ARTIFACTS for a run of its own beside another.
  */
 const chromiumArgs = [
   '--no-sandbox',
@@ -17,14 +20,24 @@ const chromiumArgs = [
 
 export default defineConfig({
   testDir: './tests',
-  outputDir: '../artifacts/e2e',
+  outputDir: artifactsDir,
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list'], ['junit', { outputFile: '../artifacts/junit-e2e.xml' }]],
+  reporter: [
+    ['list'],
+    [
+      'junit',
+      {
+        outputFile: process.env.GLACIER_E2E_ARTIFACTS
+          ? path.join(artifactsDir, 'junit-e2e.xml')
+          : '../artifacts/junit-e2e.xml',
+      },
+    ],
+  ],
   use: {
     browserName: 'chromium',
     launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },

@@ -11,7 +11,13 @@ export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const serverMain =
   process.env.GLACIER_E2E_SERVER ?? path.join(repoRoot, 'apps', 'server', 'dist', 'main.js');
 export const webDir = path.join(repoRoot, 'apps', 'web', 'out');
-export const artifactsDir = path.join(repoRoot, 'artifacts', 'e2e');
+/**
+ * Screenshots, traces and server logs. GLACIER_E2E_ARTIFACTS gives a run a folder of its own
+ * (Playwright empties its output folder at the start: two runs at once would wipe each other).
+ */
+export const artifactsDir = path.resolve(
+  process.env.GLACIER_E2E_ARTIFACTS ?? path.join(repoRoot, 'artifacts', 'e2e'),
+);
 
 export interface RunningServer {
   baseURL: string;
