@@ -313,10 +313,55 @@ export const reconcileReport = z.object({
   lost: z.array(z.string()),
 });
 
+/** One recorded copy of a file, as its destination answers a HEAD now (`GET /api/files/:id/copies/check`). */
+export const copyCheck = z.object({
+  destination: z.string(),
+  kind: z.enum(['s3', 'folder']),
+  /** The S3 region; null for a folder. */
+  region: z.string().nullable(),
+  key: z.string(),
+  /** When a reconcile marked this copy lost (the catalog no longer counts it); null while live. */
+  catalogLostAt: z.number().nullable(),
+  /**
+   * `verified`: there, same size, and its SHA-256 (metadata or native checksum) matches the
+   * catalog's with none disagreeing; `unverified`: there and the same size, but it carries no
+   * SHA-256 to compare; `mismatch`: there but another size or hash; `missing`: no object at the
+   * key; `error`: the destination could not be asked (see `error`).
+   */
+  status: z.enum(['verified', 'unverified', 'mismatch', 'missing', 'error']),
+  /** Object size now; null when missing or not asked. */
+  size: z.number().nullable(),
+  /** The catalog's size and SHA-256 of the copy. */
+  expectedSize: z.number(),
+  sha256: z.enum(['match', 'mismatch', 'absent']).nullable(),
+  checksum: z.enum(['match', 'mismatch', 'absent', 'not-comparable']).nullable(),
+  storageClass: z.string().nullable(),
+  restore: z
+    .object({
+      state: z.enum(['none', 'in-progress', 'available']),
+      /** When a restored copy goes cold again. */
+      until: z.number().nullable(),
+    })
+    .nullable(),
+  /** S3 cross-region replication, where set up on the bucket (x-amz-replication-status). */
+  replication: z.object({ status: z.string(), meaning: z.string() }).nullable(),
+  serverSideEncryption: z.string().nullable(),
+  /** A plain-language reason: what differs, or why the destination could not be asked. */
+  problem: z.string().nullable(),
+});
+export const fileCopiesCheck = z.object({
+  fileId: z.number(),
+  sha256: z.string().nullable(),
+  checkedAt: z.number(),
+  copies: z.array(copyCheck),
+});
+
 export type DestinationView = z.infer<typeof destinationView>;
 export type ArchivePlanView = z.infer<typeof archivePlanView>;
 export type ArchiveQuote = z.infer<typeof archiveQuote>;
 export type ReconcileReport = z.infer<typeof reconcileReport>;
+export type CopyCheck = z.infer<typeof copyCheck>;
+export type FileCopiesCheck = z.infer<typeof fileCopiesCheck>;
 export type AddDestinationBody = z.input<typeof addDestinationBody>;
 export type ArchiveBody = z.input<typeof archiveBody>;
 export type ProbeResult = z.infer<typeof probeResult>;

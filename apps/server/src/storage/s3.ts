@@ -40,8 +40,8 @@ import {
   type RestoreRequestResult,
   type RestoreTier,
   type StorageClass,
-  type Checksum,
 } from './destination.js';
+import { compareStored, sameChecksum } from './compare.js';
 import { assertValidKey, joinKey, normalizePrefix } from './keys.js';
 import { DEFAULT_PART_SIZE } from './parts.js';
 import { toStorageError, type S3Operation } from './s3-errors.js';
@@ -382,10 +382,11 @@ export class S3Destination implements Destination {
     }
     const info = await this.head(key);
     if (!info) throw new VerificationFailedError(`${key} is missing right after it was stored`);
-    if (info.size !== source.size) throw fail('size');
-    if (info.sha256 !== source.sha256.toLowerCase()) throw fail('SHA-256 metadata');
-    if (!info.checksum) return false;
-    if (!sameChecksum(info.checksum, outcome.checksum)) throw fail('checksum');
+    const stored = compareStored(info, { ...source, checksum: outcome.checksum });
+    if (!stored.size) throw fail('size');
+    if (stored.sha256 !== 'match') throw fail('SHA-256 metadata');
+    if (stored.checksum === 'absent') return false;
+    if (stored.checksum !== 'match') throw fail('checksum');
     return true;
   }
 
@@ -399,10 +400,4 @@ export class S3Destination implements Destination {
         : `${key} is in ${storageClass}: request a restore before downloading it`;
     return new ObjectNotReadableError(message, restore, { key, storageClass });
   }
-}
-
-/** Same digest; the part counts must agree where both say one (moto's HEAD leaves it off). */
-function sameChecksum(stored: Checksum, sent: Checksum): boolean {
-  if (stored.value !== sent.value) return false;
-  return stored.parts === undefined || sent.parts === undefined || stored.parts === sent.parts;
 }

@@ -10,6 +10,7 @@ import {
   getDestination,
   listDestinations,
 } from '../../archive/destinations.js';
+import { checkFileCopies } from '../../archive/check-copies.js';
 import { planArchive } from '../../archive/plan.js';
 import { toPlanView } from '../../archive/plan-view.js';
 import { cleanupDestination, reconcileDestination } from '../../archive/reconcile.js';
@@ -18,6 +19,7 @@ import { toJobView } from '../../jobs/view.js';
 import { getRoot } from '../../roots/roots.js';
 
 const byName = z.object({ name: z.string() });
+const byId = z.object({ id: z.coerce.number().int() });
 
 export function archiveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -59,6 +61,13 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { params: byName, response: { 200: z.object({ aborted: z.array(z.string()) }) } } },
       async (request) =>
         cleanupDestination(ctx.catalog, getDestination(ctx.catalog, request.params.name)),
+    );
+
+    // Reads only: a copy found missing is reported, not marked lost (that is reconcile's work).
+    app.get(
+      '/api/files/:id/copies/check',
+      { schema: { params: byId, response: { 200: api.fileCopiesCheck } } },
+      async (request) => checkFileCopies(ctx, request.params.id),
     );
 
     app.post(

@@ -1,0 +1,187 @@
+/**
+ * GET /api/files/:id/copies/check: each recorded copy of a file HEADed in its destination (moto
+ * through the fault proxy, and a folder), reported per copy, the catalog left as it was.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ARCHIVE_JOB } from '../src/archive/archive-job.js';
+import { addDestination } from '../src/archive/destinations.js';
+import { archiveParams } from '../src/archive/start.js';
+import { fileByPath } from '../src/catalog/browse.js';
+import { copies } from '../src/catalog/schema.js';
+import type { RootRow } from '../src/roots/roots.js';
+import { createTestEnv, makeRoot, scan, type TestEnv } from './helpers/context.js';
+import { accessDenied, startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js';
+import { signedInApp, type SignedInApp } from './helpers/http.js';
+import { MOTO_REGION, MOTO_START_TIMEOUT_MS, type Moto } from './helpers/moto.js';
+import { makeSource, s3Destination, startMotoWithBucket } from './storage/support.js';
+
+let moto: Moto;
+let proxy: FaultProxy;
+let env: TestEnv;
+let http: SignedInApp;
+let root: RootRow;
+let usb: string;
+const SIZE = 3000;
+
+beforeAll(async () => {
+  moto = await startMotoWithBucket('vault');
+  proxy = await startFaultProxy(moto.endpoint);
+  env = createTestEnv();
+  root = makeRoot(env, 'photos', {
+    'Trip/a.jpg': randomBytes(SIZE),
+    'Trip/b.jpg': randomBytes(SIZE),
+    'Trip/c.jpg': randomBytes(SIZE),
+  });
+  usb = path.join(env.dir, 'usb-drive');
+  mkdirSync(usb);
+  await scan(env, root);
+  const offsite = addDestination(env.ctx.catalog, {
+    name: 'offsite',
+    url: 's3://vault/nas',
+    storageClass: 'deep_archive',
+    endpoint: proxy.endpoint,
+    region: MOTO_REGION,
+  });
+  const folder = addDestination(env.ctx.catalog, { name: 'usb', url: usb });
+  await env.ctx.runner.runNow(ARCHIVE_JOB, archiveParams(offsite, root, 'Trip'));
+  await env.ctx.runner.runNow(ARCHIVE_JOB, archiveParams(folder, root, 'Trip'));
+  http = await signedInApp(env);
+}, MOTO_START_TIMEOUT_MS);
+
+afterAll(async () => {
+  await http?.app.close();
+  await env?.cleanup();
+  await proxy?.stop();
+  await moto?.stop();
+});
+afterEach(() => proxy.clear());
+
+const get = (url: string, session?: string) => http.get(url, session);
+
+async function check(relPath: string) {
+  const file = fileByPath(env.ctx.catalog, root, relPath);
+  const response = await get(`/api/files/${file.id}/copies/check`);
+  expect(response.statusCode).toBe(200);
+  const body = response.json();
+  const by = (name: string) =>
+    body.copies.find((c: { destination: string }) => c.destination === name);
+  return { file, body, offsite: by('offsite'), usb: by('usb') };
+}
+
+function copyRows(sha256: string) {
+  return env.ctx.catalog.db.select().from(copies).where(eq(copies.sha256, sha256)).all();
+}
+
+describe('checking the copies of a file', () => {
+  it('finds both copies present and verified, with class and encryption', async () => {
+    const { body, offsite, usb: folder } = await check('Trip/a.jpg');
+    expect(body.copies.map((c: { destination: string }) => c.destination)).toEqual([
+      'offsite',
+      'usb',
+    ]);
+    expect(offsite).toMatchObject({
+      kind: 's3',
+      region: MOTO_REGION,
+      key: 'photos/Trip/a.jpg',
+      status: 'verified',
+      size: SIZE,
+      sha256: 'match',
+      checksum: 'match',
+      storageClass: 'DEEP_ARCHIVE',
+      restore: { state: 'none', until: null },
+      replication: null,
+      serverSideEncryption: 'AES256',
+      problem: null,
+      catalogLostAt: null,
+    });
+    expect(folder).toMatchObject({
+      kind: 'folder',
+      region: null,
+      status: 'verified',
+      sha256: 'match',
+      storageClass: 'LOCAL',
+    });
+  });
+
+  it('surfaces S3 replication status with its meaning', async () => {
+    proxy.inject(
+      { method: 'HEAD' },
+      { kind: 'headers', headers: { 'x-amz-replication-status': 'COMPLETED' } },
+    );
+    let { offsite } = await check('Trip/a.jpg');
+    expect(offsite.replication).toEqual({
+      status: 'COMPLETED',
+      meaning: 'a replica exists in the other region',
+    });
+    proxy.inject(
+      { method: 'HEAD' },
+      { kind: 'headers', headers: { 'x-amz-replication-status': 'FAILED' } },
+    );
+    ({ offsite } = await check('Trip/a.jpg'));
+    expect(offsite).toMatchObject({ status: 'verified', replication: { status: 'FAILED' } });
+    expect(offsite.replication.meaning).toMatch(/could not copy it to the other region/);
+  });
+
+  it('reports a copy deleted behind our back as missing, and leaves the catalog as it was', async () => {
+    const { file } = await check('Trip/b.jpg');
+    const before = copyRows(file.sha256!);
+    await s3Destination(moto.endpoint, { bucket: 'vault' }).delete('photos/Trip/b.jpg');
+    const { offsite, usb: folder } = await check('Trip/b.jpg');
+    expect(offsite).toMatchObject({ status: 'missing', size: null, catalogLostAt: null });
+    expect(offsite.problem).toMatch(/no object at photos\/Trip\/b\.jpg/);
+    expect(folder.status).toBe('verified');
+    expect(copyRows(file.sha256!)).toEqual(before);
+    const details = (await get(`/api/files/${file.id}`)).json();
+    expect(details.tags.archived).toEqual(['offsite', 'usb']);
+  });
+
+  it('reports a changed object as a mismatch', async () => {
+    const dest = s3Destination(moto.endpoint, { bucket: 'vault' });
+    try {
+      await dest.put('photos/Trip/c.jpg', makeSource(env.dir, 'other.jpg', randomBytes(SIZE)));
+    } finally {
+      dest.close();
+    }
+    const { offsite, usb: folder } = await check('Trip/c.jpg');
+    expect(offsite).toMatchObject({
+      status: 'mismatch',
+      size: SIZE,
+      sha256: 'mismatch',
+      checksum: 'mismatch',
+    });
+    expect(offsite.problem).toMatch(/changed or replaced.*checksum of its bytes does not match/);
+    expect(folder.status).toBe('verified');
+  });
+
+  it('reports an unreachable destination per copy while the other still answers', async () => {
+    proxy.inject({ method: 'HEAD' }, accessDenied());
+    let { offsite, usb: folder } = await check('Trip/a.jpg');
+    expect(offsite).toMatchObject({ status: 'error', size: null });
+    expect(offsite.problem).toMatch(/access denied: the key lacks s3:GetObject/);
+    expect(folder.status).toBe('verified');
+
+    const unplugged = `${usb}-unplugged`;
+    renameSync(usb, unplugged);
+    try {
+      ({ offsite, usb: folder } = await check('Trip/a.jpg'));
+    } finally {
+      renameSync(unplugged, usb);
+    }
+    expect(offsite.status).toBe('verified');
+    expect(folder.status).toBe('error');
+    expect(folder.problem).toContain(path.basename(usb));
+  });
+
+  it('answers 404 for a file the catalog does not know, and 401 without a session', async () => {
+    const unknown = await get('/api/files/999999/copies/check');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.message).toMatch(/no file 999999/);
+    const a = fileByPath(env.ctx.catalog, root, 'Trip/a.jpg');
+    const anonymous = await get(`/api/files/${a.id}/copies/check`, '');
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
