@@ -439,4 +439,55 @@ test.describe('catalog', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  test('one live feed serves every page: Home → Browse → Activity keeps its one socket', async ({
+    page,
+  }) => {
+    const sockets: WebSocket[] = [];
+    page.on('websocket', (ws: WebSocket) => {
+      if (ws.url().endsWith('/api/events')) sockets.push(ws);
+    });
+    const live = page.getByRole('status').filter({ hasText: /Live|Connecting|Reconnecting/ });
+    const nav = page.getByRole('navigation', { name: 'Main' });
+
+    await page.goto('/');
+    await expect(live).toHaveText('Live');
+    await page.evaluate(() => {
+      (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
+    });
+    await nav.getByRole('link', { name: 'Browse' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Browse' })).toBeVisible();
+    await expect(live).toHaveText('Live');
+    await nav.getByRole('link', { name: 'Activity' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Activity' })).toBeVisible();
+    await expect(live).toHaveText('Live');
+    await expect(page.getByText('Live: progress arrives as it happens.')).toBeVisible();
+
+    // Client-side navigations (the same document) and the one socket, still open.
+    expect(
+      await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    ).toBe(true);
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0]!.isClosed()).toBe(false);
+
+    // It still carries the events: a scan started now shows on Activity, done, without a reload.
+    const dir = await mkdtemp(path.join(tmpdir(), 'glacier-e2e-feed-'));
+    try {
+      const added = await page.request.post('/api/roots', { data: { path: dir, label: 'Feed' } });
+      expect(added.status()).toBe(201);
+      const finished = sockets[0]!.waitForEvent('framereceived', {
+        predicate: (f) => `${f.payload}`.includes('"job.finished"'),
+        timeout: 45_000,
+      });
+      const started = await page.request.post('/api/scans', { data: { root: 'Feed' } });
+      expect(started.status()).toBe(202);
+      const { id } = (await started.json()) as { id: number };
+      await finished;
+      const job = page.getByRole('listitem', { name: `Scan of Feed, job ${id}` });
+      await expect(job.getByTestId('job-state')).toHaveText('done');
+      expect(sockets).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -6,12 +6,13 @@ import { useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { LOGIN_PATH, getHealth, getJobs, logout, queryKeys, type AuthState } from '../lib/api';
 import { useAuthGate } from '../lib/auth';
-import { LiveStatusContext, useJobEvents } from '../lib/events';
+import { useLiveFeed, useLiveStatus } from '../lib/live-feed';
 import { MainNav } from './nav/MainNav';
 
 /**
  * The frame of every page behind the login: the auth gate, the top bar (brand, live-feed
- * state, log out), the job events feed and the footer. `home` makes the brand the page's h1.
+ * state, log out) and the footer. While signed in it holds the app's live feed open (the feed
+ * itself lives above the pages, in Providers, so a navigation does not drop it). `home` makes the brand the page's h1.
  */
 export function AppShell({ home = false, children }: { home?: boolean; children: ReactNode }) {
   const gate = useAuthGate('home');
@@ -40,7 +41,8 @@ export function AppShell({ home = false, children }: { home?: boolean; children:
 function SignedIn({ home, children }: { home: boolean; children: ReactNode }) {
   const router = useRouter();
   const queryClient = useQueryClient();
-  const live = useJobEvents();
+  const feed = useLiveFeed();
+  const live = useLiveStatus();
   const health = useQuery({ queryKey: queryKeys.health, queryFn: getHealth, staleTime: Infinity });
   // Every page holds the job list: the navigation counts what runs, and the feed's catch-up
   // (a refetch of this query) then works wherever the user is.
@@ -59,6 +61,8 @@ function SignedIn({ home, children }: { home: boolean; children: ReactNode }) {
   const logoutMutation = useMutation({
     mutationFn: logout,
     onSettled: () => {
+      // The session's socket would go on receiving events: close it now.
+      feed.close();
       // Mark the session gone first: the gate unmounts the lists (no refetch that would 401),
       // then drop every cached answer that needed the session.
       queryClient.setQueryData<AuthState>(queryKeys.authState, {
@@ -82,7 +86,7 @@ function SignedIn({ home, children }: { home: boolean; children: ReactNode }) {
   );
 
   return (
-    <LiveStatusContext.Provider value={live}>
+    <>
       <header className="topbar">
         <div className="topbar-inner">
           {home ? (
@@ -123,6 +127,6 @@ function SignedIn({ home, children }: { home: boolean; children: ReactNode }) {
       <footer className="footer muted">
         Glacier Archiver{health.data ? ` ${health.data.version}` : ''}
       </footer>
-    </LiveStatusContext.Provider>
+    </>
   );
 }

@@ -1,8 +1,9 @@
 'use client';
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError } from '../lib/api';
+import { LiveFeed, LiveFeedContext } from '../lib/live-feed';
 
 function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -19,7 +20,17 @@ function makeQueryClient(): QueryClient {
   });
 }
 
+/**
+ * What every page shares, kept by the root layout across client-side navigations: the query
+ * cache and the one live feed of job events, which the signed-in app shell holds open.
+ */
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(makeQueryClient);
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  const [feed] = useState(() => new LiveFeed(client));
+  useEffect(() => () => feed.close(), [feed]);
+  return (
+    <QueryClientProvider client={client}>
+      <LiveFeedContext.Provider value={feed}>{children}</LiveFeedContext.Provider>
+    </QueryClientProvider>
+  );
 }

@@ -1,32 +1,13 @@
 // The live feed's reducer: job events applied to the real TanStack Query cache the pages read,
 // with "the server" played by query functions answering from a list the test holds. Every check
 // reads the cache the way a job card does (lib/jobs.ts, lib/format.ts) and asserts what it shows.
-import { QueryClient, QueryObserver } from '@tanstack/react-query';
+import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryKeys, type JobEvent, type JobFailure, type JobView } from './api';
-import { backoffDelay, EventFeed, eventsUrl } from './events';
+import { EventFeed } from './events';
 import { formatBytes, formatEta, formatPercent, formatRate } from './format';
 import { readProgress } from './jobs';
-
-const T0 = 1_700_000_000_000;
-
-function job(over: Partial<JobView> = {}): JobView {
-  return {
-    id: 7,
-    kind: 'archive',
-    state: 'running',
-    params: { root: 'Holiday', path: 'Trip', destination: 'offsite' },
-    selection: null,
-    retryable: true,
-    progress: null,
-    summary: null,
-    error: null,
-    createdAt: T0,
-    startedAt: T0 + 1000,
-    finishedAt: null,
-    ...over,
-  };
-}
+import { job, T0, tearDown, watchQuery } from './test-kit';
 
 type ProgressFields = Omit<Extract<JobEvent, { type: 'job.progress' }>, 'type' | 'jobId' | 'kind'>;
 
@@ -89,7 +70,6 @@ let feed: EventFeed;
 /** The server's answer to GET /api/jobs. */
 let serverJobs: JobView[];
 let jobListFetches: number;
-const unsubscribers: (() => void)[] = [];
 
 const cachedJobs = () => client.getQueryData<JobView[]>(queryKeys.jobList);
 const cachedJob = (id: number) => cachedJobs()?.find((j) => j.id === id);
@@ -98,15 +78,10 @@ const cachedJob = (id: number) => cachedJobs()?.find((j) => j.id === id);
 function watchJobList(
   fetchJobs: () => Promise<JobView[]> = async () => structuredClone(serverJobs),
 ) {
-  const observer = new QueryObserver(client, {
-    queryKey: queryKeys.jobList,
-    queryFn: () => {
-      jobListFetches += 1;
-      return fetchJobs();
-    },
-    staleTime: Number.POSITIVE_INFINITY,
+  watchQuery(client, queryKeys.jobList, () => {
+    jobListFetches += 1;
+    return fetchJobs();
   });
-  unsubscribers.push(observer.subscribe(() => {}));
 }
 
 /** Lets every fetch under way finish (their query functions answer without waiting). */
@@ -124,10 +99,7 @@ beforeEach(() => {
 
 afterEach(() => {
   feed.dispose();
-  for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
-  client.clear();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
+  tearDown(client);
 });
 
 describe('job.progress', () => {
@@ -446,15 +418,10 @@ describe('catching up after a reconnect', () => {
     client.setQueryData(queryKeys.roots, { roots: [{ label: 'Holiday', fileCount: 3 }] });
     watchJobList();
     let rootFetches = 0;
-    const rootsObserver = new QueryObserver(client, {
-      queryKey: queryKeys.roots,
-      queryFn: async () => {
-        rootFetches += 1;
-        return { roots: [{ label: 'Holiday', fileCount: 5 }] };
-      },
-      staleTime: Number.POSITIVE_INFINITY,
+    watchQuery(client, queryKeys.roots, async () => {
+      rootFetches += 1;
+      return { roots: [{ label: 'Holiday', fileCount: 5 }] };
     });
-    unsubscribers.push(rootsObserver.subscribe(() => {}));
 
     // While down: job 7 finished, job 8 ran halfway, job 9 was queued. No event arrived.
     serverJobs = [
@@ -499,47 +466,29 @@ describe('catching up after a reconnect', () => {
     const stale = Object.entries(keys)
       .filter(([, key]) => client.getQueryState(key)?.isInvalidated)
       .map(([name]) => name);
-    // (A page opens its own socket: a restore that ends between two pages is seen here only.)
     expect(stale).toEqual(['browse', 'file', 'sheetList']);
+  });
+
+  it('leaves what was loaded after the socket opened: it saw every event', () => {
+    vi.useFakeTimers({ now: T0 });
+    client.setQueryData(queryKeys.roots, { roots: [] });
+    client.setQueryData(queryKeys.browse, { filled: true });
+    vi.setSystemTime(T0 + 50);
+    client.setQueryData(queryKeys.jobList, []);
+    feed.catchUp(T0 + 50);
+    const stale = [queryKeys.roots, queryKeys.browse, queryKeys.jobList].map(
+      (key) => client.getQueryState(key)?.isInvalidated,
+    );
+    expect(stale).toEqual([true, true, false]);
   });
 
   it('also refreshes the failures of a job on screen', async () => {
     client.setQueryData<JobFailure[]>(queryKeys.jobFailures(7), []);
-    const observer = new QueryObserver(client, {
-      queryKey: queryKeys.jobFailures(7),
-      queryFn: async (): Promise<JobFailure[]> => [
-        { item: 'Trip/b.jpg', reason: 'Permission denied', at: T0 + 2 },
-      ],
-      staleTime: Number.POSITIVE_INFINITY,
-    });
-    unsubscribers.push(observer.subscribe(() => {}));
+    watchQuery(client, queryKeys.jobFailures(7), async (): Promise<JobFailure[]> => [
+      { item: 'Trip/b.jpg', reason: 'Permission denied', at: T0 + 2 },
+    ]);
     feed.catchUp();
     await settle();
     expect(client.getQueryData<JobFailure[]>(queryKeys.jobFailures(7))).toHaveLength(1);
-  });
-});
-
-describe('connection', () => {
-  it('backs off 1 s, 2 s, 4 s … up to 30 s, within ±20 %', () => {
-    const random = vi.spyOn(Math, 'random');
-    random.mockReturnValue(0.5);
-    expect([0, 1, 2, 3, 4, 5, 6, 50].map(backoffDelay)).toEqual([
-      1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
-    ]);
-    random.mockReturnValue(0);
-    expect(backoffDelay(0)).toBe(800);
-    expect(backoffDelay(9)).toBe(24000);
-    random.mockReturnValue(0.999999);
-    expect(backoffDelay(0)).toBe(1200);
-    expect(backoffDelay(9)).toBe(36000);
-  });
-
-  it('opens the feed on the page host, over TLS behind HTTPS', () => {
-    expect(eventsUrl({ protocol: 'http:', host: 'nas.local:8377' })).toBe(
-      'ws://nas.local:8377/api/events',
-    );
-    expect(eventsUrl({ protocol: 'https:', host: 'photos.example.org' })).toBe(
-      'wss://photos.example.org/api/events',
-    );
   });
 });

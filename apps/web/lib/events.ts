@@ -1,103 +1,5 @@
-'use client';
-
-import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, useState } from 'react';
+import type { QueryClient } from '@tanstack/react-query';
 import { queryKeys, type JobEvent, type JobFailure, type JobView } from './api';
-
-/** Where the live feed stands: `open` means the job list is kept fresh by events alone. */
-export type LiveStatus = 'connecting' | 'open' | 'closed';
-
-export const LiveStatusContext = createContext<LiveStatus>('closed');
-
-/** The live feed's state, as opened by the page's `useJobEvents()`. */
-export const useLiveStatus = () => useContext(LiveStatusContext);
-
-/** Reconnect delays: 1 s, 2 s, 4 s … up to 30 s, with ±20 % jitter so tabs do not stampede. */
-export function backoffDelay(attempt: number): number {
-  const base = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5));
-  return Math.round(base * (0.8 + Math.random() * 0.4));
-}
-
-export function eventsUrl(location: Pick<Location, 'protocol' | 'host'>): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`;
-}
-
-/**
- * Opens `/api/events` (same host; `wss:` behind HTTPS) and keeps the TanStack Query cache of jobs
- * up to date from its events. When the socket drops it reconnects with back-off, and on every
- * (re)connect it refetches GET /api/jobs, which holds each job's latest progress, and what a job
- * that ended meanwhile may have changed, to catch up with whatever it missed. A finished scan,
- * summarise, archive or restore refetches what it changed: the roots, the open folder listings
- * and file details (tags), the contact sheets.
- */
-export function useJobEvents(): LiveStatus {
-  const queryClient = useQueryClient();
-  const [status, setStatus] = useState<LiveStatus>('connecting');
-
-  useEffect(() => {
-    let socket: WebSocket | null = null;
-    let attempt = 0;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-    const feed = new EventFeed(queryClient);
-
-    const connect = () => {
-      clearTimeout(retryTimer);
-      retryTimer = undefined;
-      if (stopped || socket) return;
-      setStatus('connecting');
-      const ws = new WebSocket(eventsUrl(window.location));
-      socket = ws;
-      ws.onopen = () => {
-        attempt = 0;
-        setStatus('open');
-        feed.catchUp();
-      };
-      ws.onmessage = (message) => {
-        if (typeof message.data !== 'string') return;
-        try {
-          feed.apply(JSON.parse(message.data) as JobEvent);
-        } catch {
-          // A frame that is not an event (a newer server's?) is ignored.
-        }
-      };
-      ws.onclose = () => {
-        if (socket !== ws) return;
-        socket = null;
-        if (stopped) return;
-        setStatus('closed');
-        retryTimer = setTimeout(connect, backoffDelay(attempt));
-        attempt += 1;
-      };
-      // An error is always followed by a close, which schedules the retry.
-      ws.onerror = () => {};
-    };
-
-    // Back in view or back on the network: try at once rather than wait out the back-off.
-    const retryNow = () => {
-      if (document.visibilityState === 'visible' && !socket) {
-        attempt = 0;
-        connect();
-      }
-    };
-
-    connect();
-    document.addEventListener('visibilitychange', retryNow);
-    window.addEventListener('online', retryNow);
-    return () => {
-      stopped = true;
-      clearTimeout(retryTimer);
-      document.removeEventListener('visibilitychange', retryNow);
-      window.removeEventListener('online', retryNow);
-      feed.dispose();
-      const ws = socket;
-      socket = null;
-      ws?.close(1000, 'page closed');
-    };
-  }, [queryClient]);
-
-  return status;
-}
 
 const FAILURE_FLUSH_MS = 300;
 
@@ -107,7 +9,11 @@ const FAILURE_FLUSH_MS = 300;
  */
 const JOB_OUTCOMES = [queryKeys.browse, ['file'], ['sheets', 'list']] as const;
 
-/** Applies job events to the query cache. */
+/**
+ * Applies the events of `/api/events` (the app's one socket: lib/live-feed.ts) to the TanStack
+ * Query cache of jobs. A finished scan, summarise, archive or restore refetches what it changed:
+ * the roots, the open folder listings and file details (tags), the contact sheets.
+ */
 export class EventFeed {
   /** item.failed can come by the thousand: they are appended in batches. */
   private pendingFailures = new Map<number, JobFailure[]>();
@@ -116,14 +22,18 @@ export class EventFeed {
   constructor(private readonly queryClient: QueryClient) {}
 
   /**
-   * After a (re)connect: whatever happened while the socket was down is in the API. That
-   * includes what a job that ended meanwhile changed (folder listings, file tags, sheets): each
-   * page opens its own socket, so a restore that ends while the app goes from one page to
-   * another would otherwise leave Browse showing "restore requested".
+   * After the socket opens: what happened while it was down, or before it first opened, is in
+   * the API. That includes what a job that ended meanwhile changed (folder listings, file tags,
+   * sheets): a restore that ends during a drop must not leave Browse showing "restore
+   * requested". Only what was loaded before `olderThan` (the moment the socket opened) is
+   * refetched: anything newer already saw the events.
    */
-  catchUp(): void {
+  catchUp(olderThan = Number.POSITIVE_INFINITY): void {
     for (const queryKey of [queryKeys.jobs, queryKeys.roots, ...JOB_OUTCOMES]) {
-      void this.queryClient.invalidateQueries({ queryKey }, { cancelRefetch: false });
+      void this.queryClient.invalidateQueries(
+        { queryKey, predicate: (query) => query.state.dataUpdatedAt < olderThan },
+        { cancelRefetch: false },
+      );
     }
   }
 

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { getJobs, getRoots, queryKeys, type JobView } from '../../lib/api';
-import { useLiveStatus } from '../../lib/events';
+import { useLiveStatus } from '../../lib/live-feed';
 import { formatBytes, formatEta, formatRate } from '../../lib/format';
 import { readProgress } from '../../lib/jobs';
 import { QueryState } from '../QueryState';

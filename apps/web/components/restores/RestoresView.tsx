@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { getJobs, queryKeys, type JobView } from '../../lib/api';
 import { getRestores, statusKeys, type RestoreView } from '../../lib/api-status';
-import { useLiveStatus } from '../../lib/events';
+import { useLiveStatus } from '../../lib/live-feed';
 import { useRefetchOnJobs } from '../../lib/job-refresh';
 import { QueryState } from '../QueryState';
 import { RestoreCard } from './RestoreCard';
