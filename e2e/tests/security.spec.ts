@@ -311,6 +311,7 @@ test('the routes checked are read from the server build itself', async () => {
     'GET /api/files/:id/thumbnail',
     'GET /api/sheets/:id/image',
     'GET /api/files/:id/download',
+    'GET /api/files/:id/copies/check',
     'GET /api/destinations/:name/objects/download',
     'POST /api/jobs/:id/cancel',
     'PATCH /api/settings',

@@ -16,6 +16,7 @@ import type {
   BrowseResult,
   DestinationView,
   ErrorBody,
+  FileCopiesCheck,
   FileDetails,
   FileView,
   FolderView,
@@ -42,7 +43,7 @@ import type {
 type Out<Schema extends { parse: (value: unknown) => unknown }> = ReturnType<Schema['parse']>;
 
 export type { AuthState, BrowseResult, FileDetails, FileView, FolderView, JobEvent, JobView };
-export type { RootSummary };
+export type { FileCopiesCheck, RootSummary };
 export type { AddDestinationBody, ArchiveBody, ArchivePlanView, ArchiveQuote, DestinationView };
 export type { ProbeResult, SheetIndex, SheetList, SheetView, StartScanBody, StartSummariseBody };
 export type ProbeCheck = ProbeResult['checks'][number];
@@ -175,6 +176,9 @@ export function browse(root: string, query: BrowseQuery, signal?: AbortSignal) {
 }
 export const getFile = (id: number, signal?: AbortSignal) =>
   api<FileDetails>(`/files/${id}`, withSignal(signal));
+/** HEADs the copy each destination holds of a file, now; reads only (reconcile marks losses). */
+export const checkFileCopies = (id: number, signal?: AbortSignal) =>
+  api<FileCopiesCheck>(`/files/${id}/copies/check`, withSignal(signal));
 
 export const getJobs = (signal?: AbortSignal) =>
   api<Out<typeof jobList>>('/jobs', withSignal(signal)).then((r) => r.jobs);

@@ -16,6 +16,7 @@ import {
   humanizeKey,
   toDate,
 } from '../../lib/format';
+import { CopiesCheck } from './CopiesCheck';
 import { FileTags } from './FileTags';
 
 /**
@@ -192,6 +193,7 @@ function DetailsBody({ file }: { file: FileDetails }) {
           </Row>
         ) : null}
       </dl>
+      <CopiesCheck key={file.id} fileId={file.id} />
       <section className="history" aria-labelledby={`history-${file.id}`}>
         <h3 id={`history-${file.id}`}>History</h3>
         {file.history.length === 0 ? (
