@@ -99,10 +99,10 @@ export function JobCard({
         <>
           <p className={job.state === 'failed' ? 'meta danger-text' : 'meta'}>{outcome(job)}</p>
           {detailed && job.state === 'done' && failureCount(job) === 0 ? (
+            // The outcome above already says how much was read or sent.
             <div className="job-progress">
               <p className="meta">
                 <span data-testid="job-percent">100 %</span>
-                {progress.bytesTotal ? <span>{formatBytes(progress.bytesTotal)}</span> : null}
               </p>
               <progress className="bar" aria-label={`${title} progress`} value={1} max={1} />
             </div>
