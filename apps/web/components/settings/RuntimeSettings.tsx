@@ -185,7 +185,7 @@ function RuntimeForm({ current }: { current: SettingsView }) {
           />
           <p id={ids.limitHint} className="hint">
             {limited && Number.isFinite(typedLimit) && typedLimit > 0
-              ? describeLimit(typedLimit)
+              ? `${describeLimit(typedLimit)}.`
               : 'No limit: uploads go as fast as the uplink allows.'}{' '}
             Shared by all archives together. Default: {describeLimit(upload.default)}.
           </p>
