@@ -46,6 +46,35 @@ describe('jobTitle', () => {
     expect(jobTitle(job({ kind: 'reconcile', params: {} }))).toBe('Reconcile');
   });
 
+  it('names a restore by what it brings back, as the Restores page does', () => {
+    const restore = (params: Record<string, unknown>, selection: { files: number } | null = null) =>
+      jobTitle(job({ kind: 'restore', params: { destination: 'offsite', ...params }, selection }));
+    expect(restore({ scope: { kind: 'catalog', root: 'photos', path: 'Trip' } })).toBe(
+      'Restore of photos/Trip from offsite',
+    );
+    expect(restore({ scope: { kind: 'catalog', root: 'photos', path: '' } })).toBe(
+      'Restore of photos from offsite',
+    );
+    // The server counts the files picked in `selection`, without their ids.
+    expect(restore({ scope: { kind: 'files' } }, { files: 3 })).toBe(
+      'Restore of 3 files from offsite',
+    );
+    expect(restore({ scope: { kind: 'files' } }, { files: 1 })).toBe(
+      'Restore of 1 file from offsite',
+    );
+    expect(restore({ scope: { kind: 'keys', prefix: 'nas/Trip/' } })).toBe(
+      'Restore of keys under nas/Trip/ from offsite',
+    );
+    expect(restore({ scope: { kind: 'keys', prefix: '' } })).toBe(
+      'Restore of every key from offsite',
+    );
+    // A download requests no restore: it fetches what is readable already.
+    expect(
+      restore({ request: false, scope: { kind: 'catalog', root: 'photos', path: 'Home' } }),
+    ).toBe('Download of photos/Home from offsite');
+    expect(jobTitle(job({ kind: 'restore', params: { scope: 'nonsense' } }))).toBe('Restore');
+  });
+
   it('reads params of the wrong type as absent', () => {
     expect(
       jobParams(job({ params: { rootId: '1', root: 3, path: null, recursive: 'yes' } })),

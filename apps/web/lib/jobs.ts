@@ -42,26 +42,51 @@ const KIND_TITLES: Record<string, string> = {
   verify: 'Verify',
 };
 
+const fileCount = (files: number) =>
+  `${files.toLocaleString('en-US')} file${files === 1 ? '' : 's'}`;
+
 /**
  * "Archive of Holiday/Trip to offsite", "Archive of 3 files in Holiday/Trip to offsite" (a
- * selection), "Scan of Holiday", "Summarise of Holiday/Trip".
+ * selection), "Scan of Holiday", "Summarise of Holiday/Trip", "Restore of 3 files from
+ * offsite", "Download of Holiday/Trip from usb".
  */
 export function jobTitle(
   job: Pick<JobView, 'kind' | 'params' | 'selection'>,
   rootLabel?: string,
 ): string {
+  if (job.kind === 'restore') return restoreJobTitle(job);
   const p = jobParams(job);
   const kind = KIND_TITLES[job.kind] ?? job.kind.charAt(0).toUpperCase() + job.kind.slice(1);
   const root = p.root ?? rootLabel;
   // The server sends how many files were picked, never their ids.
   const files = job.selection?.files;
-  const picked =
-    job.kind === 'archive' && files !== undefined
-      ? `${files.toLocaleString('en-US')} file${files === 1 ? '' : 's'} in `
-      : '';
+  const picked = job.kind === 'archive' && files !== undefined ? `${fileCount(files)} in ` : '';
   const where = root ? ` of ${picked}${root}${p.path ? `/${p.path}` : ''}` : '';
   const to = job.kind === 'archive' && p.destination ? ` to ${p.destination}` : '';
   return `${kind}${where}${to}`;
+}
+
+/**
+ * A restore names what it brings back as the Restores page does: a catalog folder or file, the
+ * files picked (counted in `selection`), or the keys under a prefix. One that requests nothing
+ * only downloads what is readable already.
+ */
+function restoreJobTitle(job: Pick<JobView, 'params' | 'selection'>): string {
+  const p = job.params;
+  const what = restoredWhat(p.scope, job.selection);
+  const destination = str(p.destination);
+  const kind = p.request === false ? 'Download' : 'Restore';
+  return `${kind}${what ? ` of ${what}` : ''}${destination ? ` from ${destination}` : ''}`;
+}
+
+function restoredWhat(scope: unknown, selection: JobView['selection']): string | null {
+  const s = (typeof scope === 'object' && scope !== null ? scope : {}) as Record<string, unknown>;
+  const root = str(s.root);
+  const path = str(s.path);
+  if (s.kind === 'catalog' && root) return path ? `${root}/${path}` : root;
+  if (selection) return fileCount(selection.files);
+  if (s.kind === 'keys') return str(s.prefix) ? `keys under ${str(s.prefix)}` : 'every key';
+  return null;
 }
 
 export interface ProgressView {
