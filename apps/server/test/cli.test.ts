@@ -120,6 +120,21 @@ describe('glacier CLI', () => {
     const archive = listed.find((j) => j.kind === 'archive')!;
     expect(archive.selection).toEqual({ files: 1 });
     expect(archive.params).not.toHaveProperty('fileIds');
+    // Each destination's copy, asked live; a copy gone behind our back is a distinct exit code.
+    const checked = runCli(dataDir, ['check-copies', 'photos/Trip/a.txt']);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout).toMatch(/drive\tphotos\/Trip\/a\.txt\tpresent, SHA-256 verified/);
+    rmSync(path.join(drive, 'photos/Trip/a.txt'));
+    const gone = runCli(dataDir, ['check-copies', 'photos/Trip/a.txt']);
+    expect(gone.code).toBe(12);
+    expect(gone.stdout).toContain('MISSING');
+    const json = runCli(dataDir, ['check-copies', 'photos/Trip/a.txt', '--json']);
+    expect(JSON.parse(json.stdout).copies).toMatchObject([
+      { destination: 'drive', status: 'missing' },
+    ]);
+    expect(runCli(dataDir, ['check-copies', 'photos/Trip/b.xmp']).stdout).toContain(
+      'no destination holds a copy yet',
+    );
     // A file outside the place is refused, not skipped.
     const outside = runCli(dataDir, [...picked, '--file', path.join(mediaDir, 'c.txt'), '--json']);
     expect(outside.code).toBe(2);
