@@ -17,6 +17,7 @@ import type { BrowseResult, FileSort, FileView, SortOrder } from '../../lib/api'
 import { formatBytes, formatCamera, formatCapturedAt } from '../../lib/format';
 import { SORT_LABELS } from './browse-state';
 import { explorerKeys, getFilesPage, type FilesPage, type ListingKey } from './explorer-api';
+import { BreakableName } from './BreakableName';
 import { FileTags } from './FileTags';
 import { SelectionBar } from './lazy';
 import { PAGE_SIZE, pageOf, pageRequest, pagesFor } from './listing';
@@ -378,7 +379,7 @@ export function FilesPanel({
                     <span className="name-cell">
                       <Thumbnail file={file} className="row-thumb" />
                       <button {...opener(index, file)} className="file-name">
-                        {file.name}
+                        <BreakableName name={file.name} />
                       </button>
                     </span>
                   </td>
@@ -434,7 +435,9 @@ export function FilesPanel({
                 <button {...opener(index, file)} className="file-card">
                   <Thumbnail file={file} className="card-thumb" />
                   <span className="file-card-text">
-                    <span className="file-card-name">{file.name}</span>
+                    <span className="file-card-name">
+                      <BreakableName name={file.name} />
+                    </span>
                     <span className="file-card-meta">
                       <span>{KIND_NAMES[file.kind]}</span>
                       <span>{formatBytes(file.size)}</span>
