@@ -175,6 +175,19 @@ describe('job views and retry', () => {
     expect(first.body).not.toContain('fileIds');
     expect((await run(first.json().id)).summary).toMatchObject({ downloaded: 2 });
 
+    // Quoted before it is asked again, as a new restore is: a folder thaws nothing.
+    const quoted = await http.get(`/api/jobs/${first.json().id}/retry-quote`);
+    expect(quoted.statusCode, quoted.body).toBe(200);
+    expect(quoted.json()).toMatchObject({
+      destination: 'usb',
+      objects: 2,
+      quote: { toRestore: { objects: 0 } },
+    });
+    const notRestore = await http.get(`/api/jobs/${archiveId}/retry-quote`);
+    expect(notRestore.statusCode).toBe(400);
+    expect(notRestore.json().error.message).toMatch(/only restores are quoted/);
+    expect((await http.get(`/api/jobs/${first.json().id}/retry-quote`, '')).statusCode).toBe(401);
+
     const again = await retry(first.json().id);
     expect(again.statusCode).toBe(202);
     expect(again.json()).toMatchObject({ kind: 'restore', selection: { files: 2 } });

@@ -5,7 +5,8 @@ import { startArchive } from '../archive/start.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { ConflictError, UserInputError } from '../errors.js';
 import { RESTORE_JOB, restoreParamsSchema, type RestoreParams } from '../restore/params.js';
-import { startRestore, type RestoreInput } from '../restore/start.js';
+import { quoteRestoreFor, startRestore, type RestoreInput } from '../restore/start.js';
+import type { RestoreQuoteView } from '../api/schemas.js';
 import { getRootById } from '../roots/roots.js';
 import { SCAN_JOB, scanParamsSchema } from '../scan/scan.js';
 import { startScan } from '../scan/start.js';
@@ -57,6 +58,20 @@ export async function retryJob(ctx: AppContext, id: number): Promise<JobRow> {
     default:
       throw new UserInputError(`A ${job.kind} job cannot be started again`);
   }
+}
+
+/**
+ * What starting a restore job again would request and cost (GET /api/jobs/:id/retry-quote), so
+ * that a retry, like a new restore, is quoted before anything is asked of Glacier: a retry plans
+ * afresh, and copies that went cold since are thawed (and billed) again. The job's own tier is
+ * the one the retry uses. Restores only: other jobs' retries ask nothing billed by the request.
+ */
+export async function quoteRetry(ctx: AppContext, id: number): Promise<RestoreQuoteView> {
+  const job = getJob(ctx.catalog, id);
+  if (job.kind !== RESTORE_JOB) {
+    throw new UserInputError(`Job ${id} is a ${job.kind} job: only restores are quoted again`);
+  }
+  return quoteRestoreFor(ctx, restoreInput(ctx.catalog, restoreParamsSchema.parse(job.params)));
 }
 
 /** A restore's stored params as the request that made them (checked and planned again). */

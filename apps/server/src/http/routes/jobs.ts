@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as api from '../../api/schemas.js';
 import type { AppContext } from '../../app-context.js';
-import { retryJob } from '../../jobs/retry.js';
+import { quoteRetry, retryJob } from '../../jobs/retry.js';
 import { getJob, listFailures, listJobs } from '../../jobs/store.js';
 import { toJobView } from '../../jobs/view.js';
 import { getRoot } from '../../roots/roots.js';
@@ -49,6 +49,12 @@ export function jobRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }
 
     // A new job of the same kind over the same stored params (a selection's ids included).
+    app.get(
+      '/api/jobs/:id/retry-quote',
+      { schema: { params: jobId, response: { 200: api.restoreQuoteView } } },
+      async (request) => quoteRetry(ctx, request.params.id),
+    );
+
     app.post(
       '/api/jobs/:id/retry',
       { schema: { params: jobId, response: { 202: api.jobView } } },
