@@ -446,5 +446,32 @@ test.describe.serial('explorer', () => {
     expect(await sha256(saved)).toBe(await sha256(path.join(mediaDir, 'Trip', 'Day1', iphone)));
     await expect(bar.getByRole('status')).toContainText('Downloading 1 file');
     await expectNoHorizontalOverflow(page);
+
+    // Running the restore again is quoted first, as a new restore is; nothing is asked before
+    // the dialog's button.
+    const { id: restoreId } = (await restore.json()) as { id: number };
+    await waitForJob(page, restoreId);
+    const retries: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith(`/api/jobs/${restoreId}/retry`)) {
+        retries.push(r.url());
+      }
+    });
+    await page.goto('/jobs/');
+    const card = page.getByRole('listitem', { name: new RegExp(`job ${restoreId}$`) });
+    await tap(card.getByRole('button', { name: `Run again job ${restoreId}` }));
+    const again = page.getByRole('dialog', { name: `Run again: restore job #${restoreId}` });
+    // Still readable from the first run: nothing to thaw again, nothing billed again.
+    await expect(again.getByTestId('restore-to-thaw')).toContainText('0 files');
+    await expect(again.getByTestId('restore-readable')).toContainText(
+      '1 file restored earlier, not expired',
+    );
+    await expect(again.getByText('Nothing needs thawing')).toBeVisible();
+    await screenshotAs('retry-restore-quote', { fullPage: false });
+    expect(retries).toEqual([]);
+    await tap(again.getByRole('button', { name: 'Start again' }));
+    await expect(again.getByRole('status')).toContainText(/Started again as job #\d+/);
+    expect(retries).toHaveLength(1);
+    await tap(again.getByRole('button', { name: 'Done' }));
   });
 });

@@ -122,6 +122,10 @@ describe('restores over HTTP', () => {
       itemsOf(env.ctx.catalog, jobId).some((i) => i.state === 'in-progress'),
     );
 
+    // While they thaw, a second quote does not price them again either.
+    const meanwhile = await post('/api/restores/quote', { destination: 'cold', root: 'photos' });
+    expect(meanwhile.json()).toMatchObject({ thawing: 2, quote: { toRestore: { objects: 0 } } });
+
     const waiting = await get(downloadUrl);
     expect(waiting.statusCode).toBe(409);
     expect(waiting.json().error.message).toMatch(
@@ -146,6 +150,15 @@ describe('restores over HTTP', () => {
       'downloaded',
       'downloaded',
     ]);
+
+    // Quoted again now, nothing is thawed twice: both copies are restored and not expired.
+    const again = await post('/api/restores/quote', { destination: 'cold', root: 'photos' });
+    expect(again.json()).toMatchObject({
+      objects: 2,
+      alreadyRestored: 2,
+      thawing: 0,
+      quote: { toRestore: { objects: 0 }, readable: { objects: 2 } },
+    });
 
     const ready = await get(downloadUrl);
     expect(ready.statusCode).toBe(200);

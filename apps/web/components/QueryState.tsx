@@ -31,3 +31,12 @@ export function QueryState({
   }
   return <>{children()}</>;
 }
+
+/** What a failed request or action said, under the form or button that made it; nothing else. */
+export function FormError({ error }: { error: Error | null | undefined }) {
+  return error ? (
+    <p className="form-error" role="alert">
+      {error.message}
+    </p>
+  ) : null;
+}

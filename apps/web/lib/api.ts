@@ -36,6 +36,7 @@ import type {
   jobList,
   rootList,
   addRootBody,
+  RestoreQuoteView,
 } from '@glacier/server/api';
 
 // Every shape of the API comes from the server's zod schemas, type-only (nothing of the server
@@ -197,6 +198,8 @@ export const resumeJob = (id: number) => api<JobView>(`/jobs/${id}/resume`, { me
 export const cancelJob = (id: number) => api<JobView>(`/jobs/${id}/cancel`, { method: 'POST' });
 /** A new job of the same kind over an ended job's stored params; 409 while one is under way. */
 export const retryJob = (id: number) => api<JobView>(`/jobs/${id}/retry`, { method: 'POST' });
+/** What starting a restore job again would thaw and cost (asked before its Retry). */
+export const getRetryQuote = (id: number) => api<RestoreQuoteView>(`/jobs/${id}/retry-quote`);
 
 /** The sheet pages of one folder (none until it is summarised). */
 export const getSheets = (root: string, path: string, signal?: AbortSignal) =>

@@ -471,6 +471,10 @@ export const restoreQuoteView = z.object({
   notArchived: z.number(),
   refused: z.number(),
   skipped: z.number(),
+  /** Cold copies restored earlier and readable still: not asked for, nor priced, again. */
+  alreadyRestored: z.number(),
+  /** Cold copies asked to thaw within the longest wait (48 hours): not asked for again. */
+  thawing: z.number(),
   sample: z.array(
     z.object({ key: z.string(), path: z.string(), size: z.number(), storageClass: z.string() }),
   ),

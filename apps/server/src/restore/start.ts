@@ -25,6 +25,7 @@ import {
   type RestoreTarget,
 } from './params.js';
 import { planRestore, type RestorePlan } from './plan.js';
+import { latestItemForKey } from './store.js';
 import { checkTarget } from './target.js';
 
 export interface RestoreInput {
@@ -159,6 +160,8 @@ export interface RestoreQuoteView {
   /** Objects refused (unsafe keys) or with nothing to do (already in place). */
   refused: number;
   skipped: number;
+  alreadyRestored: number;
+  thawing: number;
   sample: { key: string; path: string; size: number; storageClass: string }[];
   quote: RestoreQuote;
 }
@@ -176,6 +179,7 @@ export async function quoteRestoreFor(
     planRestore(store.catalog, row, () => destination, scope, target),
   );
   const wanted = plan.items.filter((i) => i.state === undefined);
+  const known = knownThaws(store.catalog, row.id, wanted, Date.now());
   return {
     destination: row.name,
     scope: describeScope(scope),
@@ -184,14 +188,60 @@ export async function quoteRestoreFor(
     notArchived: plan.notArchived.length,
     refused: plan.items.filter((i) => i.state === 'failed').length,
     skipped: plan.items.filter((i) => i.state === 'skipped').length,
+    alreadyRestored: known.restored,
+    thawing: known.thawing,
     sample: wanted
       .slice(0, 100)
       .map((i) => ({ key: i.key, path: i.relPath, size: i.size, storageClass: i.storageClass })),
-    quote: quoteRestore(wanted, {
-      region: row.kind === 's3' ? destinationRegion(row) : null,
-      days,
-    }),
+    quote: quoteRestore(
+      // Copies restored or being restored are not asked for again: read like a warm class.
+      wanted.map((i) => (known.keys.has(i.key) ? { ...i, storageClass: 'STANDARD' } : i)),
+      { region: row.kind === 's3' ? destinationRegion(row) : null, days },
+    ),
   };
+}
+
+/** The longest restore AWS offers (Deep Archive, Bulk): a request older than this has ended. */
+const LONGEST_THAW_MS = 48 * 3600_000;
+
+/**
+ * Cold copies this app restored and that are readable still (not expired), or asked to thaw
+ * within the longest wait: a restore's request phase finds them thawed or thawing and asks
+ * nothing of them, so a quote must not price them again (a retry of a restore, most often).
+ * From the catalog's restore items, without asking S3: the quote stays quick for 10,000 files.
+ */
+function knownThaws(
+  catalog: Catalog,
+  destinationId: number,
+  items: readonly { key: string; storageClass: string }[],
+  now: number,
+): { keys: Set<string>; restored: number; thawing: number } {
+  const keys = new Set<string>();
+  let restored = 0;
+  let thawing = 0;
+  for (const item of items) {
+    if (item.storageClass !== 'GLACIER' && item.storageClass !== 'DEEP_ARCHIVE') continue;
+    const last = latestItemForKey(catalog, destinationId, item.key, [
+      'requested',
+      'in-progress',
+      'available',
+      'downloaded',
+    ]);
+    if (!last) continue;
+    if (last.expiresAt !== null && last.expiresAt > now) {
+      restored += 1;
+      keys.add(item.key);
+    } else if (
+      last.expiresAt === null &&
+      (last.state === 'requested' || last.state === 'in-progress') &&
+      last.requestedAt !== null &&
+      now - last.requestedAt < LONGEST_THAW_MS
+    ) {
+      thawing += 1;
+      keys.add(item.key);
+    }
+  }
+  return { keys, restored, thawing };
 }
 
 /** Opens the destination for one call and always closes it. */

@@ -17,6 +17,7 @@ import { storageClassLabel } from '../settings/storage-classes';
 import { useRememberJob } from '../jobs/useJobActions';
 import { Choice, Modal } from './Modal';
 import { idsKey } from './selection-actions';
+import { FormError } from '../QueryState';
 
 /**
  * "Archive to…": pick a destination, read the plan (what would be sent, what is there
@@ -164,11 +165,7 @@ export function ArchiveDialog({
                 <PlanView plan={plan.data} />
               )}
 
-              {start.error ? (
-                <p className="form-error" role="alert">
-                  {start.error.message}
-                </p>
-              ) : null}
+              <FormError error={start.error} />
               <div className="actions modal-actions">
                 <button
                   type="button"

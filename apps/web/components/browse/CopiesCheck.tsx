@@ -5,6 +5,7 @@ import { checkFileCopies } from '../../lib/api';
 import { describeCopyCheck, type CopyCheck } from '../../lib/copies';
 import { formatDateTime } from '../../lib/format';
 import styles from './copies.module.css';
+import { FormError } from '../QueryState';
 
 const BADGES: Record<CopyCheck['status'], { label: string; tone: string }> = {
   verified: { label: 'verified', tone: 'ok' },
@@ -37,11 +38,7 @@ export function CopiesCheck({ fileId }: { fileId: number }) {
       </div>
       <p className="muted">Asks each destination whether its copy is still there and intact.</p>
       <div aria-live="polite">
-        {check.error ? (
-          <p className="form-error" role="alert">
-            {check.error.message}
-          </p>
-        ) : null}
+        <FormError error={check.error} />
         {result ? (
           result.copies.length === 0 ? (
             <p>No destination holds a copy of this file.</p>

@@ -17,6 +17,7 @@ import {
 } from './explorer-api';
 import { Choice, Modal } from './Modal';
 import { restoreSources } from './selection-actions';
+import { FormError } from '../QueryState';
 
 /** What to restore: picked files, or a whole folder (and what is below it). */
 export type RestoreSubject =
@@ -231,11 +232,7 @@ export function RestoreDialog({
                     name={`${headingId}-tier`}
                   />
                 )}
-                {start.error ? (
-                  <p className="form-error" role="alert">
-                    {start.error.message}
-                  </p>
-                ) : null}
+                <FormError error={start.error} />
                 <div className="actions modal-actions">
                   <button
                     type="button"
@@ -276,7 +273,8 @@ export function RestoreDialog({
   );
 }
 
-function QuoteTiers({
+/** The quote of a restore: what is thawed, and each tier's price and wait to choose from. */
+export function QuoteTiers({
   view,
   chosen,
   onChoose,
@@ -308,7 +306,23 @@ function QuoteTiers({
         {q.readable.objects > 0 ? (
           <div className="details-row">
             <dt>Readable now</dt>
-            <dd>{formatCount(q.readable.objects, 'file')}: no restore needed</dd>
+            <dd data-testid="restore-readable">
+              {formatCount(q.readable.objects, 'file')}: no restore needed
+              {view.alreadyRestored > 0 ? (
+                <span className="muted">
+                  {' '}
+                  ({formatCount(view.alreadyRestored, 'file')} restored earlier, not expired)
+                </span>
+              ) : null}
+            </dd>
+          </div>
+        ) : null}
+        {view.thawing > 0 ? (
+          <div className="details-row">
+            <dt>Thawing</dt>
+            <dd data-testid="restore-thawing">
+              {formatCount(view.thawing, 'file')} asked for already: not asked (nor billed) again
+            </dd>
           </div>
         ) : null}
         {view.notArchived > 0 ? (

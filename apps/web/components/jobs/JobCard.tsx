@@ -1,5 +1,6 @@
 'use client';
 
+import { useState } from 'react';
 import type { JobState, JobView } from '../../lib/api';
 import {
   describeArchiveSummary,
@@ -26,6 +27,7 @@ import {
   type ProgressView,
 } from '../../lib/jobs';
 import { JobFailures } from './JobFailures';
+import { RetryRestoreDialog } from './RetryRestoreDialog';
 import { useJobActions } from './useJobActions';
 
 export const STATE_BADGE: Record<JobState, string> = {
@@ -208,6 +210,7 @@ function JobControls({ job }: { job: JobView }) {
   const id = <span className="sr-only"> job {job.id}</span>;
   const error = control.error ?? retry.error;
   const retryLabel = job.state === 'done' && failureCount(job) === 0 ? 'Run again' : 'Retry';
+  const [quoting, setQuoting] = useState(false);
   const buttons = [
     canPause(job.state) ? (
       <button
@@ -248,7 +251,8 @@ function JobControls({ job }: { job: JobView }) {
         type="button"
         className="button small"
         disabled={busy}
-        onClick={() => retry.mutate()}
+        // A restore is quoted again first: a retry may thaw (and bill) copies gone cold.
+        onClick={() => (job.kind === 'restore' ? setQuoting(true) : retry.mutate())}
       >
         {retryLabel}
         {id}
@@ -258,6 +262,14 @@ function JobControls({ job }: { job: JobView }) {
   if (buttons.length === 0 && !error) return null;
   return (
     <>
+      {job.kind === 'restore' ? (
+        <RetryRestoreDialog
+          job={job}
+          open={quoting}
+          label={retryLabel}
+          onClose={() => setQuoting(false)}
+        />
+      ) : null}
       {buttons.length > 0 ? <div className="actions job-actions">{buttons}</div> : null}
       {error ? (
         <p className="form-error" role="alert">

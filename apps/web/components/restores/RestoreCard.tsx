@@ -19,6 +19,7 @@ import { RelativeTime } from '../dashboard/RelativeTime';
 import { RestoreItems } from './RestoreItems';
 import { ITEM_STATES, restoreStatus, restoreTitle, STATUS_BADGE } from './restore-state';
 import styles from './restores.module.css';
+import { FormError } from '../QueryState';
 
 const TIERS: Record<string, string> = {
   bulk: 'Bulk',
@@ -191,11 +192,7 @@ function Controls({ job }: { job: JobView }) {
           </button>
         ))}
       </div>
-      {control.error ? (
-        <p className="form-error" role="alert">
-          {control.error.message}
-        </p>
-      ) : null}
+      <FormError error={control.error} />
     </>
   );
 }

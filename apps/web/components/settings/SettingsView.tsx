@@ -15,7 +15,7 @@ import {
   type ProbeResult,
 } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
-import { QueryState } from '../QueryState';
+import { QueryState, FormError } from '../QueryState';
 import { RootsSection } from '../RootsSection';
 import { RuntimeSettingsSection, useSettings } from './RuntimeSettings';
 import { DestinationHead } from './DestinationHead';
@@ -114,11 +114,7 @@ function DestinationItem({ destination: d }: { destination: DestinationView }) {
           <span className="sr-only"> {d.name}</span>
         </button>
       </div>
-      {test.error ? (
-        <p className="form-error" role="alert">
-          {test.error.message}
-        </p>
-      ) : null}
+      <FormError error={test.error} />
       {test.data ? <ProbeReport name={d.name} result={test.data} /> : null}
     </li>
   );

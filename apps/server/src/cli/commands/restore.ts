@@ -188,7 +188,9 @@ function describeQuote(view: RestoreQuoteView): string {
       `${view.notArchived ? ` (${view.notArchived} files never archived there)` : ''}` +
       `${view.skipped ? `, ${view.skipped} already in place` : ''}${view.refused ? `, ${view.refused} refused` : ''}`,
     `  prices of ${q.pricesAsOf} in ${q.region}${q.estimated ? ' (estimated from us-east-1)' : ''}; restored copies kept ${q.days} days`,
-    `  ${q.toRestore.objects} need a restore (${formatBytes(q.toRestore.bytes)}), ${q.readable.objects} are readable now`,
+    `  ${q.toRestore.objects} need a restore (${formatBytes(q.toRestore.bytes)}), ${q.readable.objects} are readable now` +
+      `${view.alreadyRestored ? ` (${view.alreadyRestored} restored earlier and not expired)` : ''}` +
+      `${view.thawing ? `, ${view.thawing} being restored already (not asked again)` : ''}`,
     `  transfer out ${formatBytes(q.transferOut.bytes)}: ${money(q.transferOut.cost)} after the free ${q.transferOut.freeGbPerMonth} GB/month (${money(q.transferOut.costWithoutFreeTier)} without it)`,
   ];
   if (q.tiers.length === 0) lines.push('  no restore needed: download it directly');
