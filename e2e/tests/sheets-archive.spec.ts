@@ -789,6 +789,13 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
       await expect(bar.getByRole('status')).toContainText('Downloading 1 file');
       await expectNoHorizontalOverflow(page);
       await shot('browse-restored');
+
+      // The tracker words the finished restore's outcome, not its raw summary fields.
+      await navigate(page, 'Activity');
+      const job = page.getByRole('listitem', { name: new RegExp(`, job ${restoreId}$`) });
+      await expect(job.getByTestId('job-state')).toHaveText('done');
+      await expect(job).toContainText('1 file ready to download until');
+      await expect(job).not.toContainText('objects:');
     });
 
     await timed('home and the phone’s navigation', async () => {

@@ -5,6 +5,7 @@ import {
   describeArchiveSummary,
   describeJobProgress,
   describeScanSummary,
+  describeRestoreSummary,
   describeSummariseSummary,
   formatBytes,
   formatCamera,
@@ -333,5 +334,29 @@ describe('job lines', () => {
       }),
     ).toBe('2 folders · 14 tiles · 1 sheet written · 3 unchanged · 1 placeholder');
     expect(describeSummariseSummary({ folders: 1 })).toBeNull();
+  });
+
+  it('sums up a restore', () => {
+    expect(
+      describeRestoreSummary({
+        objects: 5,
+        target: '/restore/trip',
+        downloaded: 3,
+        bytesDownloaded: 4_200_000,
+        unverified: 1,
+        skipped: 1,
+        failed: 1,
+        notArchived: 2,
+        webhook: null,
+      }),
+    ).toBe(
+      '3 files (4.20 MB) verified in /restore/trip · 1 checked by size only · 1 already there · 2 not archived · 1 failed',
+    );
+    const until = Date.UTC(2026, 11, 12, 9);
+    expect(
+      describeRestoreSummary({ objects: 2, target: null, available: 2, availableUntil: until }),
+    ).toBe(`2 files ready to download until ${formatDateTime(until)}`);
+    expect(describeRestoreSummary({ objects: 0, target: '/r' })).toBe('Nothing to restore');
+    expect(describeRestoreSummary({ onDisk: 'x' })).toBeNull();
   });
 });

@@ -353,3 +353,33 @@ export function describeSummariseSummary(summary: Record<string, unknown>): stri
     parts.push(`${integer.format(placeholders)} placeholder${placeholders === 1 ? '' : 's'}`);
   return parts.join(' · ');
 }
+
+/**
+ * A restore job's outcome from its summary: "3 files (4.20 MB) verified in /restore/trip · 1
+ * failed", or, when nothing was downloaded (a restore that only thaws), "3 files ready to
+ * download until 12 Dec 2026, 09:00". Counts that are zero are left out.
+ */
+export function describeRestoreSummary(summary: Record<string, unknown>): string | null {
+  const objects = num(summary.objects);
+  if (objects === null) return null;
+  if (objects === 0) return 'Nothing to restore';
+  const target = typeof summary.target === 'string' ? summary.target : null;
+  const count = (key: string) => num(summary[key]) ?? 0;
+  const parts: string[] = [];
+  if (target !== null) {
+    const files = formatCount(count('downloaded'), 'file');
+    parts.push(`${files} (${formatBytes(count('bytesDownloaded'))}) verified in ${target}`);
+    if (count('available')) parts.push(`${integer.format(count('available'))} ready to download`);
+  } else {
+    const until = num(summary.availableUntil);
+    const ready = `${formatCount(count('available'), 'file')} ready to download`;
+    parts.push(until === null ? ready : `${ready} until ${formatDateTime(until)}`);
+  }
+  const unverified = count('unverified');
+  if (unverified) parts.push(`${integer.format(unverified)} checked by size only`);
+  if (count('skipped')) parts.push(`${integer.format(count('skipped'))} already there`);
+  if (count('expired')) parts.push(`${integer.format(count('expired'))} expired`);
+  if (count('notArchived')) parts.push(`${integer.format(count('notArchived'))} not archived`);
+  if (count('failed')) parts.push(`${integer.format(count('failed'))} failed`);
+  return parts.join(' · ');
+}

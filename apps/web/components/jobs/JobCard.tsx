@@ -5,6 +5,7 @@ import type { JobState, JobView } from '../../lib/api';
 import {
   describeArchiveSummary,
   describeJobProgress,
+  describeRestoreSummary,
   describeScanSummary,
   describeSummariseSummary,
   formatBytes,
@@ -39,21 +40,19 @@ export const STATE_BADGE: Record<JobState, string> = {
   cancelled: 'muted',
 };
 
+/** How each kind of job words its summary once done. */
+const DESCRIBE_SUMMARY: Record<string, (summary: Record<string, unknown>) => string | null> = {
+  scan: describeScanSummary,
+  archive: describeArchiveSummary,
+  summarise: describeSummariseSummary,
+  restore: describeRestoreSummary,
+};
+
 /** The outcome of a finished job in one line, in the words of its kind. */
 function outcome(job: JobView): string {
-  const s = job.summary;
-  if (job.state === 'done' && s) {
-    const text =
-      job.kind === 'scan'
-        ? describeScanSummary(s)
-        : job.kind === 'archive'
-          ? describeArchiveSummary(s)
-          : job.kind === 'summarise'
-            ? describeSummariseSummary(s)
-            : null;
-    if (text) return text;
-  }
-  return describeJobProgress(job).text;
+  const describe = DESCRIBE_SUMMARY[job.kind];
+  const text = job.state === 'done' && job.summary && describe ? describe(job.summary) : null;
+  return text ?? describeJobProgress(job).text;
 }
 
 /**
