@@ -88,6 +88,34 @@ describe('settings changed at run time', () => {
     updateRuntimeSettings(env.ctx.catalog, env.ctx.config, { defaultStorageClass: null });
   });
 
+  it('give a new S3 destination its storage class when none is named', async () => {
+    const add = (name: string, storageClass?: string) =>
+      http.send('POST', '/api/destinations', {
+        name,
+        url: `s3://class-default/${name}`,
+        ...(storageClass ? { storageClass } : {}),
+      });
+    const before = await add('before-setting');
+    expect(before.statusCode).toBe(201);
+    expect(before.json()).toMatchObject({ storageClass: 'DEEP_ARCHIVE' });
+    updateRuntimeSettings(env.ctx.catalog, env.ctx.config, { defaultStorageClass: 'GLACIER_IR' });
+    try {
+      expect((await add('after-setting')).json()).toMatchObject({ storageClass: 'GLACIER_IR' });
+      // A class named by the user wins; the one set earlier is not changed.
+      expect((await add('named', 'STANDARD_IA')).json()).toMatchObject({
+        storageClass: 'STANDARD_IA',
+      });
+      const list = (await http.get('/api/destinations')).json() as {
+        destinations: { name: string; storageClass: string | null }[];
+      };
+      expect(list.destinations.find((d) => d.name === 'before-setting')?.storageClass).toBe(
+        'DEEP_ARCHIVE',
+      );
+    } finally {
+      updateRuntimeSettings(env.ctx.catalog, env.ctx.config, { defaultStorageClass: null });
+    }
+  });
+
   it('refuse a bad value without changing anything', () => {
     expect(() =>
       updateRuntimeSettings(env.ctx.catalog, env.ctx.config, {

@@ -12,6 +12,7 @@ import {
   type OpenOptions,
 } from '../storage/open.js';
 import { testDestination, type ProbeResult } from '../storage/probe.js';
+import { defaultStorageClass } from '../settings/runtime.js';
 import type { SecretBox } from '../auth/secrets.js';
 
 export type DestinationRow = typeof destinations.$inferSelect;
@@ -22,6 +23,7 @@ export interface AddDestinationInput {
   name: string;
   /** `s3://BUCKET/PREFIX` or an absolute folder path. */
   url: string;
+  /** S3 only; without it, the default set under Transfers (settings/runtime.ts). */
   storageClass?: string;
   region?: string;
   endpoint?: string;
@@ -67,7 +69,7 @@ export function addDestination(
           region:
             input.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
           ...(input.endpoint ? { endpoint: checkedEndpoint(input.endpoint) } : {}),
-          storageClass: parseStorageClass(input.storageClass ?? 'DEEP_ARCHIVE'),
+          storageClass: parseStorageClass(input.storageClass ?? defaultStorageClass(catalog)),
         }
       : { path: location.path };
   if (location.kind === 'folder' && (input.storageClass || input.credentials)) {

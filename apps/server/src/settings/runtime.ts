@@ -147,6 +147,14 @@ export function readRuntimeSettings(catalog: Catalog, config: AppConfig): Runtim
   return view as RuntimeSettingsView;
 }
 
+/**
+ * The class a new S3 destination gets when none is named, by the API, the web form and the CLI
+ * alike: the one set under Transfers, else Deep Archive.
+ */
+export function defaultStorageClass(catalog: Catalog): StorageClass {
+  return storedOverrides(catalog).defaultStorageClass ?? FALLBACK_STORAGE_CLASS;
+}
+
 /** The values that apply now (what a job starting now uses). */
 export function currentRuntimeValues(catalog: Catalog, config: AppConfig): RuntimeValues {
   return { ...runtimeDefaults(config), ...storedOverrides(catalog) };

@@ -229,7 +229,7 @@ function RuntimeForm({ current }: { current: SettingsView }) {
             ))}
           </select>
           <p id={ids.clsHint} className="hint">
-            Offered first when you add an S3 destination. {classHint}
+            Given to a new S3 destination that names no other. {classHint}
           </p>
         </div>
       </fieldset>

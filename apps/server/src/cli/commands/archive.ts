@@ -23,7 +23,7 @@ export function archiveCommands(program: Command): void {
     .description('add a destination: s3://BUCKET/PREFIX or an absolute folder path')
     .option(
       '--class <class>',
-      'S3 storage class: DEEP_ARCHIVE (default), GLACIER, GLACIER_IR, STANDARD_IA, STANDARD',
+      'S3 storage class: DEEP_ARCHIVE, GLACIER, GLACIER_IR, STANDARD_IA, STANDARD (default: the one in the settings, else DEEP_ARCHIVE)',
     )
     .option('--region <region>', 'the bucket region (default: AWS_REGION, or us-east-1)')
     .option('--endpoint-url <url>', 'an S3-compatible endpoint')
