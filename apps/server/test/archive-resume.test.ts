@@ -84,7 +84,7 @@ describe('an archive killed half-way', () => {
     // The next start finds the job of a dead process and runs it again.
     const env = createTestEnv({}, { dir });
     try {
-      const [job] = listJobs(env.ctx.catalog);
+      const [job] = listJobs(env.ctx.catalog).jobs;
       expect(job).toMatchObject({ kind: 'archive', state: 'running' });
       env.ctx.runner.start();
       for (let i = 0; i < 600 && getJob(env.ctx.catalog, job!.id).state !== 'done'; i++)

@@ -2,10 +2,11 @@ import { closeSync, ftruncateSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobRunner } from '../src/jobs/runner.js';
-import { getJob } from '../src/jobs/store.js';
+import { finishJob, getJob, insertJob } from '../src/jobs/store.js';
 import { startScan } from '../src/scan/start.js';
 import { ConflictError } from '../src/errors.js';
 import { createTestEnv, makeRoot, type TestEnv } from './helpers/context.js';
+import { signedInApp } from './helpers/http.js';
 
 let env: TestEnv;
 beforeEach(() => {
@@ -136,6 +137,45 @@ describe('jobs', () => {
       expect(getJob(env.ctx.catalog, second.id).state).toBe('done');
     } finally {
       await runner.stop();
+    }
+  });
+});
+
+describe('GET /api/jobs', () => {
+  it('lists every unfinished job however old, then pages the finished ones newest first', async () => {
+    const http = await signedInApp(env);
+    try {
+      // The oldest job still runs; a queued one waits; five later ones have ended.
+      const longArchive = insertJob(env.ctx.catalog, 'archive', { path: 'big' }, { owner: 'x' });
+      const ended = [1, 2, 3, 4, 5].map((n) => {
+        const job = insertJob(env.ctx.catalog, 'scan', { path: `f${n}` });
+        return finishJob(env.ctx.catalog, job.id, n === 3 ? 'failed' : 'done', {}).id;
+      });
+      const waiting = insertJob(env.ctx.catalog, 'summarise', { path: 'later' });
+      type Page = { jobs: { id: number; state: string }[]; older: number | null };
+      const page = async (query: string) => {
+        const res = await http.get(`/api/jobs${query}`);
+        expect(res.statusCode).toBe(200);
+        return res.json() as Page;
+      };
+      const ids = (p: Page) => p.jobs.map((j) => j.id);
+
+      const first = await page('?limit=2');
+      expect(ids(first)).toEqual([waiting.id, ended[4], ended[3], longArchive.id]);
+      expect(first.older).toBe(ended[3]);
+      const second = await page(`?limit=2&before=${first.older}`);
+      expect(ids(second)).toEqual([ended[2], ended[1]]);
+      const third = await page(`?limit=2&before=${second.older}`);
+      expect(ids(third)).toEqual([ended[0]]);
+      expect(third.older).toBeNull();
+      // The default page holds them all, with nothing older.
+      expect(await page('')).toMatchObject({ older: null });
+      expect(ids(await page(''))).toHaveLength(7);
+
+      const bad = await http.get('/api/jobs?limit=0');
+      expect(bad.statusCode).toBe(400);
+    } finally {
+      await http.app.close();
     }
   });
 });

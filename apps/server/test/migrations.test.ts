@@ -355,7 +355,7 @@ describe('upgrading a catalog', () => {
         expect(root.ignore).toEqual(['*.tmp']);
         const listing = browseFolder(catalog, root, { path: '2024' });
         expect(listing.files.map((f) => f.name).sort()).toEqual(['IMG_0001.JPG', 'clip.mp4']);
-        expect(listJobs(catalog).map((j) => [j.id, j.state])).toEqual(
+        expect(listJobs(catalog).jobs.map((j) => [j.id, j.state])).toEqual(
           expect.arrayContaining([
             [1, 'done'],
             [2, 'queued'],

@@ -50,7 +50,7 @@ describe('a scan killed mid-way', () => {
     try {
       const sqlite = env.ctx.catalog.sqlite;
       expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-      const [job] = listJobs(env.ctx.catalog);
+      const [job] = listJobs(env.ctx.catalog).jobs;
       expect(job).toMatchObject({ kind: 'scan', state: 'running' });
       const hashedBefore = sqlite
         .prepare('select count(*) as n from files where sha256 is not null')

@@ -123,7 +123,7 @@ async function until(what: string, check: () => boolean): Promise<void> {
   throw new Error(`gave up waiting for ${what}`);
 }
 
-const latestRestoreJob = () => listJobs(env.ctx.catalog).find((j) => j.kind === RESTORE_JOB)!;
+const latestRestoreJob = () => listJobs(env.ctx.catalog).jobs.find((j) => j.kind === RESTORE_JOB)!;
 const states = (jobId: number) => itemsOf(env.ctx.catalog, jobId).map((i) => i.state);
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 

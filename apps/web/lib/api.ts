@@ -181,8 +181,13 @@ export const getFile = (id: number, signal?: AbortSignal) =>
 export const checkFileCopies = (id: number, signal?: AbortSignal) =>
   api<FileCopiesCheck>(`/files/${id}/copies/check`, withSignal(signal));
 
+export type JobPage = Out<typeof jobList>;
+/** The first page: every unfinished job, then the newest finished ones (kept live by events). */
 export const getJobs = (signal?: AbortSignal) =>
-  api<Out<typeof jobList>>('/jobs', withSignal(signal)).then((r) => r.jobs);
+  api<JobPage>('/jobs', withSignal(signal)).then((r) => r.jobs);
+/** Finished jobs older than `before`, newest first, with where the next page starts. */
+export const getOlderJobs = (before: number, signal?: AbortSignal) =>
+  api<JobPage>(`/jobs?${new URLSearchParams({ before: String(before) })}`, withSignal(signal));
 export const getJobFailures = (id: number, signal?: AbortSignal) =>
   api<JobFailureList>(`/jobs/${id}/failures`, withSignal(signal)).then((r) => r.failures);
 /** Queues a scan of a root (or of a folder in it); 409 when that root already has one. */
@@ -243,6 +248,7 @@ export const queryKeys = {
   /** Every job query (the list and each job's failures) starts with this. */
   jobs: ['jobs'] as const,
   jobList: ['jobs', 'list'] as const,
+  olderJobs: (before: number) => ['jobs', 'older', before] as const,
   jobFailures: (id: number) => ['jobs', id, 'failures'] as const,
   /** Every browse query starts with this; a finished scan invalidates them all. */
   browse: ['browse'] as const,

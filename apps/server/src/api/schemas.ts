@@ -172,7 +172,15 @@ export const jobView = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
 });
-export const jobList = z.object({ jobs: z.array(jobView) });
+export const jobList = z.object({
+  jobs: z.array(jobView),
+  /** Where the next page of finished jobs starts (`?before=`), or null: none is older. */
+  older: z.number().nullable(),
+});
+export const jobListQuery = z.object({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
 export const jobFailureList = z.object({
   failures: z.array(z.object({ item: z.string(), reason: z.string(), at: z.number() })),
 });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import type { Catalog } from '../catalog/catalog.js';
 import { jobFailures, jobs, type JobState } from '../catalog/schema.js';
 import { NotFoundError } from '../errors.js';
@@ -38,8 +38,49 @@ export function getJob(catalog: Catalog, id: number): JobRow {
   return row;
 }
 
-export function listJobs(catalog: Catalog, limit = 100): JobRow[] {
-  return catalog.db.select().from(jobs).orderBy(desc(jobs.id)).limit(limit).all();
+/** Finished jobs on one page of GET /api/jobs, newest first. */
+export const JOBS_PAGE_SIZE = 100;
+
+const UNFINISHED: JobState[] = ['queued', 'running', 'paused'];
+
+export interface JobPage {
+  /** Newest first. */
+  jobs: JobRow[];
+  /** The `before` of the next page of finished jobs, or null when there is none. */
+  older: number | null;
+}
+
+/**
+ * The jobs a tracker shows: on the first page every job not finished, however old (an archive
+ * that runs for days stays listed past any number of later scans), then the newest finished
+ * ones; each next page, the finished jobs older than `before`.
+ */
+export function listJobs(
+  catalog: Catalog,
+  { limit = JOBS_PAGE_SIZE, before }: { limit?: number; before?: number } = {},
+): JobPage {
+  const finished = catalog.db
+    .select()
+    .from(jobs)
+    .where(
+      and(
+        notInArray(jobs.state, UNFINISHED),
+        before === undefined ? undefined : lt(jobs.id, before),
+      ),
+    )
+    .orderBy(desc(jobs.id))
+    .limit(limit + 1)
+    .all();
+  const page = finished.slice(0, limit);
+  const older = finished.length > limit ? (page.at(-1)?.id ?? null) : null;
+  if (before !== undefined) return { jobs: page, older };
+  const unfinished = catalog.db
+    .select()
+    .from(jobs)
+    .where(inArray(jobs.state, UNFINISHED))
+    .orderBy(desc(jobs.id))
+    .all();
+  return { jobs: [...unfinished, ...page].sort((a, b) => b.id - a.id), older };
 }
 
 export function findActiveJob(

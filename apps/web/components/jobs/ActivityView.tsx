@@ -1,15 +1,18 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
-import { getJobs, getRoots, queryKeys, type JobView } from '../../lib/api';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { getJobs, getOlderJobs, getRoots, queryKeys, type JobView } from '../../lib/api';
 import { useLiveStatus } from '../../lib/live-feed';
 import { formatBytes, formatEta, formatRate } from '../../lib/format';
-import { readProgress } from '../../lib/jobs';
+import { failureCount, readProgress } from '../../lib/jobs';
 import { QueryState } from '../QueryState';
 import { JobCard } from './JobCard';
 
 /** Finished jobs whose failures are fetched at once (older ones: when they are shown). */
 const FAILURES_OF_RECENT = 10;
+/** Finished jobs on the first page of GET /api/jobs (JOBS_PAGE_SIZE in jobs/store.ts). */
+const FINISHED_ON_FIRST_PAGE = 100;
 
 /**
  * `/jobs/`, the upload tracker: what runs (with speed, time left and each file under way),
@@ -66,7 +69,11 @@ export function ActivityView() {
               empty="No job has finished yet."
               label={label}
               failures={(index) => index < FAILURES_OF_RECENT}
-            />
+            >
+              {finished.length >= FINISHED_ON_FIRST_PAGE ? (
+                <OlderJobs before={Math.min(...finished.map((j) => j.id))} label={label} />
+              ) : null}
+            </JobGroup>
           </>
         )}
       </QueryState>
@@ -102,6 +109,7 @@ function JobGroup({
   empty,
   label,
   failures,
+  children,
 }: {
   id: string;
   title: string;
@@ -109,6 +117,7 @@ function JobGroup({
   empty: string;
   label: (job: JobView) => string | undefined;
   failures: (index: number) => boolean;
+  children?: ReactNode;
 }) {
   const headingId = `jobs-${id}-heading`;
   return (
@@ -132,6 +141,68 @@ function JobGroup({
           ))}
         </ul>
       )}
+      {children}
     </section>
+  );
+}
+
+/**
+ * Finished jobs past the first page, a page at a time when asked (a NAS that has archived for
+ * years has thousands). They no longer change, so they are not kept live.
+ */
+function OlderJobs({
+  before,
+  label,
+}: {
+  before: number;
+  label: (job: JobView) => string | undefined;
+}) {
+  const [asked, setAsked] = useState(false);
+  const older = useInfiniteQuery({
+    queryKey: queryKeys.olderJobs(before),
+    queryFn: ({ pageParam, signal }) => getOlderJobs(pageParam, signal),
+    initialPageParam: before,
+    getNextPageParam: (page) => page.older ?? undefined,
+    enabled: asked,
+    staleTime: Infinity,
+  });
+  const jobs = older.data?.pages.flatMap((page) => page.jobs) ?? [];
+  const more = !asked || older.hasNextPage;
+  return (
+    <>
+      {jobs.length > 0 ? (
+        <ul className="list" aria-label="Older jobs">
+          {jobs.map((job) => (
+            <JobCard
+              key={job.id}
+              job={job}
+              rootLabel={label(job)}
+              loadFailures={failureCount(job) > 0}
+              detailed
+            />
+          ))}
+        </ul>
+      ) : null}
+      {asked && older.isSuccess && jobs.length === 0 ? (
+        <p className="empty muted">No older job.</p>
+      ) : null}
+      {older.error ? (
+        <p className="form-error" role="alert">
+          {older.error.message}
+        </p>
+      ) : null}
+      {more ? (
+        <div className="actions">
+          <button
+            type="button"
+            className="button"
+            disabled={older.isFetching}
+            onClick={() => (asked ? void older.fetchNextPage() : setAsked(true))}
+          >
+            {older.isFetching ? 'Loading…' : 'Show older jobs'}
+          </button>
+        </div>
+      ) : null}
+    </>
   );
 }

@@ -15,7 +15,7 @@ export function jobCommands(program: Command): void {
     .action(
       withContext((ctx, out) => {
         // As the API shows them: a selection's ids are counted, not printed by the thousand.
-        const all = listJobs(ctx.catalog, 50).map(toJobView);
+        const all = listJobs(ctx.catalog, { limit: 50 }).jobs.map(toJobView);
         out.result(all, () =>
           all.length === 0
             ? 'no jobs yet'

@@ -12,9 +12,18 @@ const jobId = z.object({ id: z.coerce.number().int() });
 
 export function jobRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/api/jobs', { schema: { response: { 200: api.jobList } } }, async () => ({
-      jobs: listJobs(ctx.catalog).map(toJobView),
-    }));
+    app.get(
+      '/api/jobs',
+      { schema: { querystring: api.jobListQuery, response: { 200: api.jobList } } },
+      async (request) => {
+        const { before, limit } = request.query;
+        const page = listJobs(ctx.catalog, {
+          ...(before !== undefined ? { before } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+        });
+        return { jobs: page.jobs.map(toJobView), older: page.older };
+      },
+    );
 
     app.get(
       '/api/jobs/:id',
