@@ -24,6 +24,7 @@ import {
 import { NotFoundError, UserInputError } from '../src/errors.js';
 import { buildApp } from '../src/http/app.js';
 import type { RootRow } from '../src/roots/roots.js';
+import { byCaptureTime } from '../src/sheets/order.js';
 import { createTestEnv, makeRoot, scan, type TestEnv } from './helpers/context.js';
 
 /**
@@ -374,5 +375,54 @@ describe('HTTP', () => {
     expect((await get('/api/roots/photos/folders?path=../x')).statusCode).toBe(400);
     const refused = await app.inject({ url: '/api/roots/photos/folders' });
     expect(refused.statusCode).toBe(401);
+  });
+});
+
+describe('capture-time order', () => {
+  it('places each capture time by its zone, a time without one as UTC, as the sheets do', async () => {
+    // What exiftool gives: a phone's MP4 in UTC, a camera with its offset, one with its wall
+    // clock only, a date alone, and no date at all.
+    const taken: Record<string, string | null> = {
+      'clip.mp4': '2024-06-01T08:45:00.000Z',
+      'paris.jpg': '2024-06-01T10:30:00.000+02:00', // 08:30 UTC: the first of the day
+      'wall.jpg': '2024-06-01T09:00:00',
+      'day.jpg': '2024-05-31',
+      'undated.jpg': null,
+    };
+    const zones = makeRoot(
+      env,
+      'zones',
+      Object.fromEntries(Object.keys(taken).map((name) => [`trip/${name}`, name])),
+    );
+    await scan(env, zones);
+    for (const [name, at] of Object.entries(taken)) {
+      env.ctx.catalog.db
+        .update(files)
+        .set({ capturedAt: at })
+        .where(eq(files.relPath, `trip/${name}`))
+        .run();
+    }
+    const order = (o: 'asc' | 'desc') =>
+      names(
+        browseFolder(env.ctx.catalog, zones, { path: 'trip', sort: 'captured', order: o }).files,
+      );
+    const dated = ['day.jpg', 'paris.jpg', 'clip.mp4', 'wall.jpg'];
+    expect(order('asc')).toEqual(['undated.jpg', ...dated]);
+    expect(order('desc')).toEqual([...dated].reverse().concat('undated.jpg'));
+    // The same order as a contact sheet's.
+    const rows = env.ctx.catalog.db.select().from(files).where(eq(files.dir, 'trip')).all();
+    expect(byCaptureTime(rows.filter((r) => r.capturedAt)).map((r) => r.name)).toEqual(dated);
+  });
+
+  it('reads a folder in capture order from its index, without sorting it', () => {
+    const plan = env.ctx.catalog.sqlite
+      .prepare(
+        `explain query plan select id from files where root_id = 1 and dir = 'big'
+         and state <> 'moved' order by captured_ms desc, name desc limit 50`,
+      )
+      .all() as { detail: string }[];
+    const details = plan.map((p) => p.detail).join('\n');
+    expect(details).toContain('files_root_dir_captured_ms');
+    expect(details).not.toContain('TEMP B-TREE');
   });
 });

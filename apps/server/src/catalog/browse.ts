@@ -521,7 +521,7 @@ const SORT_COLUMNS = {
   name: files.name,
   size: files.size,
   mtime: files.mtimeMs,
-  captured: files.capturedAt,
+  captured: files.capturedMs,
 };
 
 type Order = 'asc' | 'desc';
@@ -552,7 +552,7 @@ function encodeCursor(direction: Cursor['direction'], sort: FileSort, order: Ord
   const value =
     sort === 'name'
       ? null
-      : row[({ size: 'size', mtime: 'mtimeMs', captured: 'capturedAt' } as const)[sort]];
+      : row[({ size: 'size', mtime: 'mtimeMs', captured: 'capturedMs' } as const)[sort]];
   return Buffer.from(
     JSON.stringify([direction === 'after' ? 'a' : 'b', sort, order, value, row.name]),
   ).toString('base64url');

@@ -68,7 +68,17 @@ export const files = sqliteTable(
     missingSince: integer('missing_since'),
     movedToId: integer('moved_to_id'),
     movedFromId: integer('moved_from_id'),
+    /** ISO 8601 as the file says it: with its zone, or the camera's wall clock without one. */
     capturedAt: text('captured_at'),
+    /**
+     * The capture time as an instant (ms), for the explorer's order: a time with a zone is
+     * placed by it, one without is taken as UTC (as the contact sheets order them,
+     * sheets/order.ts), so "10:30+02:00" sorts before "09:00Z". Computed by SQLite.
+     */
+    capturedMs: integer('captured_ms').generatedAlwaysAs(
+      sql`cast(round((julianday(captured_at) - 2440587.5) * 86400000) as integer)`,
+      { mode: 'virtual' },
+    ),
     cameraMake: text('camera_make'),
     cameraModel: text('camera_model'),
     width: integer('width'),
@@ -95,8 +105,8 @@ export const files = sqliteTable(
     index('files_root_dir_mtime')
       .on(t.rootId, t.dir, t.mtimeMs, t.name)
       .where(sql`"state" <> 'moved'`),
-    index('files_root_dir_captured')
-      .on(t.rootId, t.dir, t.capturedAt, t.name)
+    index('files_root_dir_captured_ms')
+      .on(t.rootId, t.dir, t.capturedMs, t.name)
       .where(sql`"state" <> 'moved'`),
   ],
 );
