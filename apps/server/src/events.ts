@@ -38,6 +38,15 @@ export type JobEvent =
 
 export type JobEventType = JobEvent['type'];
 
+/** A job's progress as its handler reports it (a job.progress event without who and when). */
+export type ProgressUpdate = Omit<
+  Extract<JobEvent, { type: 'job.progress' }>,
+  'type' | 'jobId' | 'kind' | 'at'
+>;
+
+/** The `progress` a job row keeps (saved once a second): the latest update and failures so far. */
+export type SavedProgress = ProgressUpdate & { failures: number };
+
 /** In-process fan-out of job events. */
 export class EventBus {
   private readonly emitter = new EventEmitter();

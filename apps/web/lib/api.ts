@@ -37,6 +37,12 @@ import type {
   rootList,
   addRootBody,
   RestoreQuoteView,
+  ArchiveSummary,
+  JobSummaries,
+  RestoreSummary,
+  SavedProgress,
+  ScanSummary,
+  SummariseSummary,
 } from '@glacier/server/api';
 
 // Every shape of the API comes from the server's zod schemas, type-only (nothing of the server
@@ -50,6 +56,17 @@ export type { ProbeResult, SheetIndex, SheetList, SheetView, StartScanBody, Star
 export type ProbeCheck = ProbeResult['checks'][number];
 export type SheetTile = SheetIndex['tiles'][number];
 export type DestinationKind = DestinationView['kind'];
+export type { ArchiveSummary, JobSummaries, RestoreSummary, ScanSummary, SummariseSummary };
+export type { SavedProgress };
+/**
+ * A record of the API read by the names of one of the server's types: every key is the
+ * server's (a field renamed there fails this type check), every value unknown until checked (a
+ * job's `summary` and `progress` are kept as written, so a row of an earlier release may lack
+ * one).
+ */
+export type Loose<T> = { readonly [K in keyof T]?: unknown };
+/** The kinds of job whose summary the server describes in jobs/summaries.ts. */
+export type SummarisedKind = keyof JobSummaries;
 /** One `job.progress` event: what a running job reports (archive jobs add speed, ETA, files). */
 export type JobProgressEvent = Extract<JobEvent, { type: 'job.progress' }>;
 /** A file under way in a transfer job (`active[]` of its progress). */

@@ -1,5 +1,14 @@
 /** Human-readable numbers for the UI. Sizes use decimal units (1 GB = 10^9 bytes), as disks do. */
 
+import type {
+  ArchiveSummary,
+  Loose,
+  RestoreSummary,
+  SavedProgress,
+  ScanSummary,
+  SummariseSummary,
+} from './api';
+
 const SIZE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
 
 export function formatBytes(bytes: number): string {
@@ -60,7 +69,7 @@ function num(value: unknown): number | null {
  */
 export function describeJobProgress(job: {
   state: string;
-  progress: Record<string, unknown> | null;
+  progress: Loose<SavedProgress> | null;
   summary: Record<string, unknown> | null;
   error: string | null;
 }): { text: string; fraction: number | null } {
@@ -235,7 +244,7 @@ export function formatExactBytes(bytes: number): string {
   return `${integer.format(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`;
 }
 
-const SCAN_COUNTS: [key: string, singular: string, plural?: string][] = [
+const SCAN_COUNTS: [key: keyof ScanSummary, singular: string, plural?: string][] = [
   ['added', 'added'],
   ['changed', 'changed'],
   ['reappeared', 'reappeared'],
@@ -248,7 +257,7 @@ const SCAN_COUNTS: [key: string, singular: string, plural?: string][] = [
 ];
 
 /** "3 files · 2.51 MB · 2 folders · 3 added · 3 read" from a scan job's summary. */
-export function describeScanSummary(summary: Record<string, unknown>): string | null {
+export function describeScanSummary(summary: Loose<ScanSummary>): string | null {
   const files = num(summary.files);
   if (files === null) return null;
   const parts = [formatCount(files, 'file')];
@@ -319,7 +328,7 @@ export function formatPercent(fraction: number): string {
 }
 
 /** "3 files archived · 3.4 MB sent · 2 already there · 1 failed" from an archive job's summary. */
-export function describeArchiveSummary(summary: Record<string, unknown>): string | null {
+export function describeArchiveSummary(summary: Loose<ArchiveSummary>): string | null {
   const archived = num(summary.archived);
   if (archived === null) return null;
   const parts = [`${formatCount(archived, 'file')} archived`];
@@ -337,7 +346,7 @@ export function describeArchiveSummary(summary: Record<string, unknown>): string
 }
 
 /** "2 folders · 14 tiles · 1 sheet written" from a summarise job's summary. */
-export function describeSummariseSummary(summary: Record<string, unknown>): string | null {
+export function describeSummariseSummary(summary: Loose<SummariseSummary>): string | null {
   const tiles = num(summary.tiles);
   if (tiles === null) return null;
   const parts: string[] = [];
@@ -359,12 +368,12 @@ export function describeSummariseSummary(summary: Record<string, unknown>): stri
  * failed", or, when nothing was downloaded (a restore that only thaws), "3 files ready to
  * download until 12 Dec 2026, 09:00". Counts that are zero are left out.
  */
-export function describeRestoreSummary(summary: Record<string, unknown>): string | null {
+export function describeRestoreSummary(summary: Loose<RestoreSummary>): string | null {
   const objects = num(summary.objects);
   if (objects === null) return null;
   if (objects === 0) return 'Nothing to restore';
   const target = typeof summary.target === 'string' ? summary.target : null;
-  const count = (key: string) => num(summary[key]) ?? 0;
+  const count = (key: keyof RestoreSummary) => num(summary[key]) ?? 0;
   const parts: string[] = [];
   if (target !== null) {
     const files = formatCount(count('downloaded'), 'file');

@@ -3,7 +3,7 @@
  * that the server saves and the `job.progress` events carry), and which controls apply in which
  * state (a retry is the server's: POST /api/jobs/:id/retry).
  */
-import type { ActiveItem, JobState, JobView } from './api';
+import type { ActiveItem, JobState, JobView, Loose, SavedProgress } from './api';
 
 /** Jobs that still hold their root: queued, running or paused. */
 export const ACTIVE_STATES: ReadonlySet<JobState> = new Set(['queued', 'running', 'paused']);
@@ -111,7 +111,7 @@ function isActiveItem(value: unknown): value is ActiveItem {
   return typeof v.item === 'string' && num(v.bytesDone) !== null && num(v.bytes) !== null;
 }
 
-export function readProgress(progress: Record<string, unknown> | null): ProgressView {
+export function readProgress(progress: Loose<SavedProgress> | null): ProgressView {
   const p = progress ?? {};
   const filesDone = num(p.filesDone);
   const filesTotal = num(p.filesTotal);

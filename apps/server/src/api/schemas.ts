@@ -399,7 +399,14 @@ export type FileRestoreTag = z.infer<typeof fileRestoreTag>;
 export type ThumbnailStatus = z.infer<typeof thumbnailStatus>;
 export type JobView = z.infer<typeof jobView>;
 export type ErrorBody = z.infer<typeof errorBody>;
-export type { JobEvent } from '../events.js';
+export type { JobEvent, SavedProgress } from '../events.js';
+export type {
+  ArchiveSummary,
+  JobSummaries,
+  RestoreSummary,
+  ScanSummary,
+  SummariseSummary,
+} from '../jobs/summaries.js';
 
 /** Restores: what to bring back (one of a root with a path, catalog file ids, or a key prefix). */
 export const restoreScopeBody = z.object({

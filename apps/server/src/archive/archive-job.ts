@@ -24,6 +24,7 @@ import { MULTIPART_THRESHOLD, planArchive, type ArchiveItem } from './plan.js';
 import { RateMeter } from './rate.js';
 import { uploadFolderSheets } from './sheets-upload.js';
 import { RootOfflineError } from '../errors.js';
+import type { ArchiveSummary } from '../jobs/summaries.js';
 
 export const ARCHIVE_JOB = 'archive';
 
@@ -115,7 +116,7 @@ async function runArchive(
   settings: ArchiveSettings,
   params: ArchiveParams,
   ctx: ArchiveContext,
-): Promise<Record<string, unknown>> {
+): Promise<ArchiveSummary> {
   const root = getRootById(catalog, params.rootId);
   if (!isRootOnline(root.path)) {
     throw new RootOfflineError(

@@ -1,12 +1,8 @@
 import type { Catalog } from '../catalog/catalog.js';
-import type { EventBus, JobEvent } from '../events.js';
+import type { EventBus, ProgressUpdate, SavedProgress } from '../events.js';
 import { MAX_RECORDED_FAILURES, recordFailure, saveProgress } from './store.js';
 
-/** A job.progress event as the handler gives it; the reporter adds who and when. */
-export type ProgressUpdate = Omit<
-  Extract<JobEvent, { type: 'job.progress' }>,
-  'type' | 'jobId' | 'kind' | 'at'
->;
+export type { ProgressUpdate };
 
 const EMIT_EVERY_MS = 250;
 const SAVE_EVERY_MS = 1000;
@@ -45,7 +41,8 @@ export class JobReporter {
     }
     if (force || now - this.lastSave >= SAVE_EVERY_MS) {
       this.lastSave = now;
-      saveProgress(this.catalog, this.jobId, { ...update, failures: this.failureCount });
+      const saved: SavedProgress = { ...update, failures: this.failureCount };
+      saveProgress(this.catalog, this.jobId, saved);
     }
   }
 

@@ -22,6 +22,7 @@ import { checkTarget } from './target.js';
 import { countItems, hasItems, insertItems, itemsOf, nextCheckAt } from './store.js';
 import { checkDue, type WatchMemory } from './watch-phase.js';
 import { notifyWebhook } from './webhook.js';
+import type { RestoreSummary } from '../jobs/summaries.js';
 
 export { RESTORE_JOB } from './params.js';
 
@@ -52,7 +53,7 @@ async function runRestore(
   settings: RestoreSettings,
   params: RestoreParams,
   job: JobContext,
-): Promise<Record<string, unknown>> {
+): Promise<Omit<RestoreSummary, 'webhook'>> {
   const row = getDestinationById(catalog, params.destinationId);
   const destination = openFor(row, settings.secrets ? { secrets: settings.secrets } : {});
   const run: Run = { catalog, settings, params, job, row, destination };
@@ -147,7 +148,7 @@ function waitLeft(run: Run): number | null {
   return latest === undefined ? null : Math.max(0, Math.round((latest - Date.now()) / 1000));
 }
 
-function summarise(run: Run, notArchived: number): Record<string, unknown> {
+function summarise(run: Run, notArchived: number): Omit<RestoreSummary, 'webhook'> {
   const counts = countItems(run.catalog, run.job.job.id);
   const c = (state: keyof typeof counts.counts) => counts.counts[state] ?? 0;
   const target = run.params.target;

@@ -6,13 +6,14 @@ import type { Catalog } from '../catalog/catalog.js';
 import { files } from '../catalog/schema.js';
 import { RootOfflineError } from '../errors.js';
 import type { JobContext, JobHandler } from '../jobs/runner.js';
+import type { ScanSummary } from '../jobs/summaries.js';
 import { findActiveJob } from '../jobs/store.js';
 import { normalizeRelPath, resolveInsideRoot } from '../roots/paths.js';
 import { getRootById, markRootScanned, type RootRow } from '../roots/roots.js';
-import { runContent } from './content.js';
+import { runContent, type ContentCounts } from './content.js';
 import { Hasher } from './hasher.js';
 import { ignoreMatcher } from './ignore.js';
-import { runInventory } from './inventory.js';
+import { runInventory, type InventoryCounts } from './inventory.js';
 
 export const SCAN_JOB = 'scan';
 
@@ -55,7 +56,7 @@ async function runScan(
   settings: ScanSettings,
   params: ScanParams,
   { job, signal, report }: JobContext,
-): Promise<Record<string, unknown>> {
+): Promise<ScanSummary> {
   const root = getRootById(catalog, params.rootId);
   assertRootMounted(catalog, root);
   resolveInsideRoot(root.path, params.path);
@@ -80,7 +81,8 @@ async function runScan(
       }),
     onFailure: (item, reason) => report.failed(item, reason),
   });
-  if (signal.aborted) return { inventory };
+  // Stopped while listing: what the listing found so far (a resume lists again).
+  if (signal.aborted) return scanSummary(root, params, inventory, null);
 
   let content = null;
   if (!params.contentless) {
@@ -111,6 +113,15 @@ async function runScan(
     }
   }
   if (!signal.aborted && params.path === '') markRootScanned(catalog, root.id, job.id);
+  return scanSummary(root, params, inventory, content);
+}
+
+function scanSummary(
+  root: RootRow,
+  params: ScanParams,
+  inventory: InventoryCounts,
+  content: ContentCounts | null,
+): ScanSummary {
   return {
     root: root.label,
     path: params.path,

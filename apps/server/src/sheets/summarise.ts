@@ -10,6 +10,7 @@ import { normalizeRelPath } from '../roots/paths.js';
 import { getRootById, isRootOnline, type RootRow } from '../roots/roots.js';
 import { summariseFolder, type MediaFile } from './folder-sheets.js';
 import { ThumbnailCache } from './thumbnail-cache.js';
+import type { SummariseSummary } from '../jobs/summaries.js';
 
 export const SUMMARISE_JOB = 'summarise';
 
@@ -46,7 +47,7 @@ async function runSummarise(
   thumbnails: ThumbnailCache,
   params: SummariseParams,
   { signal, report }: JobContext,
-): Promise<Record<string, unknown>> {
+): Promise<SummariseSummary> {
   const root = getRootById(catalog, params.rootId);
   const folders = params.recursive ? mediaFolders(catalog, root.id, params.path) : [params.path];
   const work = folders.map((folder) => ({ folder, media: folderMedia(catalog, root.id, folder) }));

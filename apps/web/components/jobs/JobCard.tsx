@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { JobState, JobView } from '../../lib/api';
+import type { JobState, JobSummaries, JobView, Loose, SummarisedKind } from '../../lib/api';
 import {
   describeArchiveSummary,
   describeJobProgress,
@@ -40,8 +40,10 @@ export const STATE_BADGE: Record<JobState, string> = {
   cancelled: 'muted',
 };
 
-/** How each kind of job words its summary once done. */
-const DESCRIBE_SUMMARY: Record<string, (summary: Record<string, unknown>) => string | null> = {
+/** How each kind of job words its summary once done (its fields: jobs/summaries.ts). */
+const DESCRIBE_SUMMARY: {
+  [Kind in SummarisedKind]: (summary: Loose<JobSummaries[Kind]>) => string | null;
+} = {
   scan: describeScanSummary,
   archive: describeArchiveSummary,
   summarise: describeSummariseSummary,
@@ -50,7 +52,8 @@ const DESCRIBE_SUMMARY: Record<string, (summary: Record<string, unknown>) => str
 
 /** The outcome of a finished job in one line, in the words of its kind. */
 function outcome(job: JobView): string {
-  const describe = DESCRIBE_SUMMARY[job.kind];
+  const describe =
+    job.kind in DESCRIBE_SUMMARY ? DESCRIBE_SUMMARY[job.kind as SummarisedKind] : null;
   const text = job.state === 'done' && job.summary && describe ? describe(job.summary) : null;
   return text ?? describeJobProgress(job).text;
 }
