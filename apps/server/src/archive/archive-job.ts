@@ -23,6 +23,7 @@ import {
 import { MULTIPART_THRESHOLD, planArchive, type ArchiveItem } from './plan.js';
 import { RateMeter } from './rate.js';
 import { uploadFolderSheets } from './sheets-upload.js';
+import { SNAPSHOT_PREFIX, sendCatalogSnapshot } from './catalog-snapshot.js';
 import { RootOfflineError } from '../errors.js';
 import type { ArchiveSummary } from '../jobs/summaries.js';
 
@@ -178,22 +179,55 @@ async function runArchive(
           ctx,
           plan.sheetFolders,
         );
+    const archived = totals.filesDone - totals.failed;
+    const snapshot =
+      ctx.signal.aborted || (archived === 0 && (sheets?.uploaded ?? 0) === 0)
+        ? null
+        : await sendSnapshot(catalog, destination, row, settings.dataDir, ctx);
     return {
       destination: row.name,
       root: root.label,
       path: params.path,
       files: totals.files,
       bytes: totals.bytes,
-      archived: totals.filesDone - totals.failed,
+      archived,
       bytesSent: totals.sent,
       alreadyArchived: plan.alreadyArchived,
       unread: plan.unread.length,
       ...(plan.selected === null ? {} : { selected: plan.selected, missing: plan.missing.length }),
       failedFiles: totals.failed,
       sheets: sheets?.uploaded ?? 0,
+      catalogSnapshot: snapshot,
     };
   } finally {
     destination.close();
+  }
+}
+
+/**
+ * A copy of the catalog beside what was just sent (catalog-snapshot.ts). Its failure fails no
+ * file: it is reported as one failed item, and the next archive sends a newer one.
+ */
+async function sendSnapshot(
+  catalog: Catalog,
+  destination: Destination,
+  row: DestinationRow,
+  dataDir: string,
+  ctx: ArchiveContext,
+): Promise<string | null> {
+  try {
+    const sent = await sendCatalogSnapshot(catalog, destination, row, dataDir, {
+      signal: ctx.signal,
+      throttle: ctx.throttle,
+    });
+    return sent.key;
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    ctx.report.failed(
+      SNAPSHOT_PREFIX,
+      `catalog snapshot not sent: ${error instanceof AppError ? error.message : String(error)}`,
+    );
+    return null;
   }
 }
 

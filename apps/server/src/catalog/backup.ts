@@ -70,21 +70,35 @@ export async function backupCatalog(
   const schema = sqlite.pragma('user_version', { simple: true }) as number;
   const name = backupName(options.now ?? Date.now(), kind, schema);
   const target = path.join(dir, name);
+  await copyCatalog(sqlite, target);
+  pruneBackups(dataDir, kind, options.keep ?? DEFAULT_BACKUP_KEEP);
+  return describe(dir, name)!;
+}
+
+/**
+ * Writes a checked, self-contained copy of the open catalog to `target`: under a temporary name,
+ * checked (SQLite's quick_check), then renamed, so a crash or a full volume never leaves a file
+ * that looks like a good copy. `prepare` may change the copy before its check (the snapshot
+ * sent to a destination leaves out the login sessions).
+ */
+export async function copyCatalog(
+  sqlite: Database.Database,
+  target: string,
+  prepare?: (copy: Database.Database) => void,
+): Promise<void> {
   const partial = `${target}${PARTIAL_SUFFIX}`;
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(path.dirname(target), { recursive: true });
     rmSync(partial, { force: true });
     // 1024 pages (4 MB) a step: a large catalog is copied in slices between which the server
     // keeps serving requests; writes made meanwhile are folded into the copy by SQLite.
     await sqlite.backup(partial, { progress: () => 1024 });
-    checkBackup(partial);
+    checkBackup(partial, prepare);
     renameSync(partial, target);
   } catch (error) {
     rmSync(partial, { force: true });
     throw backupFailure(error);
   }
-  pruneBackups(dataDir, kind, options.keep ?? DEFAULT_BACKUP_KEEP);
-  return describe(dir, name)!;
 }
 
 /** Every backup in the data dir, newest first. Files of other names are left alone. */
@@ -241,10 +255,11 @@ function describe(dir: string, name: string): BackupInfo | undefined {
  * needed. The copy is also switched out of WAL mode so that it is one self-contained file
  * (restoring it is a plain copy; the app turns WAL on again when it opens it).
  */
-function checkBackup(file: string): void {
+function checkBackup(file: string, prepare?: (copy: Database.Database) => void): void {
   const copy = new Database(file, { fileMustExist: true });
   try {
     copy.pragma('journal_mode = DELETE');
+    prepare?.(copy);
     const result = copy.pragma('quick_check', { simple: true });
     if (result !== 'ok') throw new Error(`the backup copy failed SQLite's check: ${result}`);
   } finally {

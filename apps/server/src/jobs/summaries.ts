@@ -55,6 +55,8 @@ export type ArchiveSummary = {
   missing?: number;
   failedFiles: number;
   sheets: number;
+  /** The key of the catalog's copy sent after the files, or null (nothing sent, or it failed). */
+  catalogSnapshot: string | null;
 };
 
 export type RestoreSummary = {
