@@ -225,6 +225,20 @@ test.describe('dashboard, transfer settings and restores', () => {
       await expect(
         page.getByRole('listitem', { name: `Root ${LABEL}` }).getByText('online'),
       ).toBeVisible();
+      // Each destination says when the catalog was last copied there (after its archive).
+      for (const destination of ['usb', 'offsite']) {
+        await expect(
+          page
+            .getByRole('listitem', { name: `Destination ${destination}` })
+            .getByTestId('catalog-snapshot'),
+        ).toHaveText(/^Catalog copied there (just now|\d+ minutes? ago)$/);
+      }
+      const offsite = (await (await page.request.get('/api/destinations')).json()) as {
+        destinations: { name: string; catalogSnapshot: { key: string } | null }[];
+      };
+      const key = offsite.destinations.find((d) => d.name === 'offsite')!.catalogSnapshot!.key;
+      expect(key).toMatch(/^\.glacier-archiver\/catalog\/catalog-.*\.sqlite\.gz$/);
+      expect(await moto!.objects(BUCKET, `nas/${key}`)).toHaveLength(1);
       await expectNoHorizontalOverflow(page);
       await shots('settings');
     });

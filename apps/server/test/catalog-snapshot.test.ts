@@ -13,6 +13,7 @@ import {
 } from '../src/archive/catalog-snapshot.js';
 import {
   addDestination,
+  describeDestination,
   getDestination,
   listDestinations,
   openFor,
@@ -104,6 +105,11 @@ describe('the catalog kept in a destination', () => {
     } finally {
       copy.close();
     }
+    // Settings shows when it was sent, from the destination's row.
+    expect(describeDestination(getDestination(env.ctx.catalog, 'usb')).catalogSnapshot).toEqual({
+      key: summary.catalogSnapshot,
+      at: expect.any(Number),
+    });
     // The live catalog keeps its session; nothing is left in the data folder's work place.
     expect(env.ctx.catalog.db.select().from(sessions).all()).toHaveLength(1);
     expect(readdirSync(path.join(env.dataDir, 'backups'))).not.toContain('offsite');

@@ -247,6 +247,8 @@ export const destinationView = z.object({
   /** Where S3 keys come from: the AWS chain, or keys entered here (never shown again). */
   credentials: z.enum(['aws-chain', 'entered']).nullable(),
   createdAt: z.number(),
+  /** The newest copy of the catalog sent there after an archive (key and ms), or null. */
+  catalogSnapshot: z.object({ key: z.string(), at: z.number() }).nullable(),
 });
 export const destinationList = z.object({ destinations: z.array(destinationView) });
 export const addDestinationBody = z.object({

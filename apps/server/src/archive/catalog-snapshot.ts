@@ -4,7 +4,9 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { eq } from 'drizzle-orm';
 import type { Catalog } from '../catalog/catalog.js';
+import { destinations } from '../catalog/schema.js';
 import { backupsDir, copyCatalog } from '../catalog/backup.js';
 import type { Destination } from '../storage/destination.js';
 import type { DestinationRow } from './destinations.js';
@@ -82,11 +84,23 @@ export async function sendCatalogSnapshot(
         ...(options.throttle ? { throttle: options.throttle } : {}),
       },
     );
+    recordSnapshot(catalog, row, key, options.now ?? Date.now());
     const pruned = await pruneSnapshots(destination, options.keep ?? SNAPSHOTS_KEPT);
     return { key, bytes: size, pruned };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The destination's newest snapshot, as its card in Settings shows it. */
+function recordSnapshot(catalog: Catalog, row: DestinationRow, key: string, at: number): void {
+  catalog.write((tx) =>
+    tx
+      .update(destinations)
+      .set({ catalogSnapshotKey: key, catalogSnapshotAt: at })
+      .where(eq(destinations.id, row.id))
+      .run(),
+  );
 }
 
 /** The snapshots in a destination, newest first (by name: the time is in it). */

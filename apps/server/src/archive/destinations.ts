@@ -183,6 +183,11 @@ export function describeDestination(row: DestinationRow) {
     credentials:
       row.kind === 'folder' ? null : row.secret ? ('entered' as const) : ('aws-chain' as const),
     createdAt: row.createdAt,
+    /** The newest copy of the catalog sent there, or null: none yet. */
+    catalogSnapshot:
+      row.catalogSnapshotKey && row.catalogSnapshotAt !== null
+        ? { key: row.catalogSnapshotKey, at: row.catalogSnapshotAt }
+        : null,
   };
 }
 

@@ -243,6 +243,9 @@ export const destinations = sqliteTable('destinations', {
   /** Access keys entered in the app, encrypted with the key file outside the database. */
   secret: text('secret'),
   createdAt: integer('created_at').notNull(),
+  /** The newest copy of the catalog sent there (archive/catalog-snapshot.ts): key and when. */
+  catalogSnapshotKey: text('catalog_snapshot_key'),
+  catalogSnapshotAt: integer('catalog_snapshot_at'),
 });
 
 /**

@@ -15,6 +15,7 @@ import {
   type ProbeResult,
 } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
+import { RelativeTime } from '../dashboard/RelativeTime';
 import { QueryState, FormError } from '../QueryState';
 import { RootsSection } from '../RootsSection';
 import { RuntimeSettingsSection, useSettings } from './RuntimeSettings';
@@ -102,6 +103,15 @@ function DestinationItem({ destination: d }: { destination: DestinationView }) {
         {d.region ? <span>{d.region}</span> : null}
         {d.endpoint ? <span className="path-text">{d.endpoint}</span> : null}
         <span>added {formatDateTime(d.createdAt)}</span>
+      </p>
+      <p className="meta muted" data-testid="catalog-snapshot">
+        {d.catalogSnapshot ? (
+          <span title={d.catalogSnapshot.key}>
+            Catalog copied there <RelativeTime at={d.catalogSnapshot.at} />
+          </span>
+        ) : (
+          <span>Catalog not copied there yet: it goes after the next archive</span>
+        )}
       </p>
       <div className="actions">
         <button
@@ -385,7 +395,9 @@ function AboutSection() {
           <dt>Holds</dt>
           <dd>
             the catalog (catalog.sqlite) and its backups, thumbnails, contact sheets, and
-            secret.key, which seals S3 keys given to the app: back it up with the NAS.
+            secret.key, which seals S3 keys given to the app: back it up with the NAS. Each archive
+            also copies the catalog to its destination, to rebuild from if the NAS is lost (see the
+            README).
           </dd>
         </div>
         <div className="details-row">

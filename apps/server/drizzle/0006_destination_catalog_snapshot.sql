@@ -1,0 +1,2 @@
+ALTER TABLE `destinations` ADD `catalog_snapshot_key` text;--> statement-breakpoint
+ALTER TABLE `destinations` ADD `catalog_snapshot_at` integer;
