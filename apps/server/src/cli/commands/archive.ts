@@ -7,7 +7,7 @@ import type { JobRow } from '../../jobs/store.js';
 import type { RootRow } from '../../roots/roots.js';
 import { UserInputError } from '../../errors.js';
 import { withContext } from '../main.js';
-import { formatBytes } from '../output.js';
+import { formatBytes, formatTime } from '../output.js';
 import { resolveCatalogPath } from '../resolve.js';
 import { runJobHere } from '../run-job.js';
 
@@ -71,7 +71,7 @@ export function archiveCommands(program: Command): void {
             : all
                 .map(
                   (d) =>
-                    `${d.name}\t${d.kind}\t${d.url}\t${d.storageClass ?? ''}\t${d.region ?? ''}`,
+                    `${d.name}\t${d.kind}\t${d.url}\t${d.storageClass ?? ''}\t${d.region ?? ''}\t${d.catalogSnapshot ? `catalog copied ${formatTime(d.catalogSnapshot.at)}` : 'catalog not copied yet'}`,
                 )
                 .join('\n'),
         );
