@@ -21,7 +21,8 @@ import {
 } from '../src/archive/destinations.js';
 import { planArchive } from '../src/archive/plan.js';
 import { archiveParams } from '../src/archive/start.js';
-import { sessions } from '../src/catalog/schema.js';
+import { eq } from 'drizzle-orm';
+import { destinations, sessions } from '../src/catalog/schema.js';
 import type { JobRow } from '../src/jobs/store.js';
 import { getRoot, listRoots, type RootRow } from '../src/roots/roots.js';
 import { createTestEnv, failuresOf, makeRoot, scan, type TestEnv } from './helpers/context.js';
@@ -120,6 +121,21 @@ describe('the catalog kept in a destination', () => {
     const job = await archive(usb);
     expect(job.summary).toMatchObject({ archived: 0, alreadyArchived: 2, catalogSnapshot: null });
     expect(await listSnapshots(openFor(usb))).toEqual(before);
+  });
+
+  it('is still sent by a run that resumes after its files were sent but before its snapshot', async () => {
+    // As if the last snapshot had been taken before these copies were verified (a crash or a
+    // pause between the last file and the snapshot).
+    env.ctx.catalog.db
+      .update(destinations)
+      .set({ catalogSnapshotAt: 1 })
+      .where(eq(destinations.id, usb.id))
+      .run();
+    const job = await archive(usb);
+    expect(job.summary).toMatchObject({ archived: 0, alreadyArchived: 2 });
+    const key = (job.summary as { catalogSnapshot: string | null }).catalogSnapshot;
+    expect(key).not.toBeNull();
+    expect((await listSnapshots(openFor(usb)))[0]).toBe(key);
   });
 
   it('goes to S3 in STANDARD_IA, readable at once, with its SHA-256', async () => {

@@ -23,7 +23,7 @@ import {
 import { MULTIPART_THRESHOLD, planArchive, type ArchiveItem } from './plan.js';
 import { RateMeter } from './rate.js';
 import { uploadFolderSheets } from './sheets-upload.js';
-import { SNAPSHOT_PREFIX, sendCatalogSnapshot } from './catalog-snapshot.js';
+import { SNAPSHOT_PREFIX, sendCatalogSnapshot, snapshotDue } from './catalog-snapshot.js';
 import { RootOfflineError } from '../errors.js';
 import type { ArchiveSummary } from '../jobs/summaries.js';
 
@@ -181,7 +181,7 @@ async function runArchive(
         );
     const archived = totals.filesDone - totals.failed;
     const snapshot =
-      ctx.signal.aborted || (archived === 0 && (sheets?.uploaded ?? 0) === 0)
+      ctx.signal.aborted || !snapshotDue(catalog, row.id)
         ? null
         : await sendSnapshot(catalog, destination, row, settings.dataDir, ctx);
     return {

@@ -4,16 +4,16 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { eq } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Catalog } from '../catalog/catalog.js';
-import { destinations } from '../catalog/schema.js';
+import { copies, destinations } from '../catalog/schema.js';
 import { backupsDir, copyCatalog } from '../catalog/backup.js';
 import type { Destination } from '../storage/destination.js';
 import type { DestinationRow } from './destinations.js';
 
 /**
  * The catalog kept in each destination beside the media (DESIGN.md, "Bucket layout"): after an
- * archive sends something, a gzipped copy of the catalog goes to
+ * archive, when the destination holds copies verified since its last one, a gzipped copy of the catalog goes to
  * `.glacier-archiver/catalog/catalog-<UTC time>-v<schema>.sqlite.gz` (STANDARD_IA on S3,
  * readable at once). If the NAS's data volume is lost, the newest one brings back what was
  * archived where, the restores and the contact sheets' index, with any S3 tool (README,
@@ -84,12 +84,39 @@ export async function sendCatalogSnapshot(
         ...(options.throttle ? { throttle: options.throttle } : {}),
       },
     );
-    recordSnapshot(catalog, row, key, options.now ?? Date.now());
+    recordSnapshot(catalog, row, key, Date.now());
     const pruned = await pruneSnapshots(destination, options.keep ?? SNAPSHOTS_KEPT);
     return { key, bytes: size, pruned };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Whether the destination holds a copy verified since its last snapshot (or has copies and no
+ * snapshot yet). Asked at the end of each archive rather than "did this run send something":
+ * a run that resumes after a crash or a pause between its files and its snapshot sends nothing
+ * new, yet the snapshot is still owed.
+ */
+export function snapshotDue(catalog: Catalog, destinationId: number): boolean {
+  const since =
+    catalog.db
+      .select({ at: destinations.catalogSnapshotAt })
+      .from(destinations)
+      .where(eq(destinations.id, destinationId))
+      .get()?.at ?? null;
+  const newer = catalog.db
+    .select({ id: copies.id })
+    .from(copies)
+    .where(
+      and(
+        eq(copies.destinationId, destinationId),
+        since === null ? undefined : gt(copies.verifiedAt, since),
+      ),
+    )
+    .limit(1)
+    .get();
+  return newer !== undefined;
 }
 
 /** The destination's newest snapshot, as its card in Settings shows it. */
