@@ -4,7 +4,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gte } from 'drizzle-orm';
 import type { Catalog } from '../catalog/catalog.js';
 import { copies, destinations } from '../catalog/schema.js';
 import { backupsDir, copyCatalog } from '../catalog/backup.js';
@@ -67,6 +67,8 @@ export async function sendCatalogSnapshot(
     // What a crash left behind last time goes first.
     await rm(work, { recursive: true, force: true });
     await mkdir(work, { recursive: true });
+    // Copies verified from here on are not in this snapshot: they make the next one due.
+    const takenAt = Date.now();
     await copyCatalog(catalog.sqlite, plain, (copy) => {
       copy.prepare('delete from sessions').run();
       copy.exec('vacuum');
@@ -84,7 +86,7 @@ export async function sendCatalogSnapshot(
         ...(options.throttle ? { throttle: options.throttle } : {}),
       },
     );
-    recordSnapshot(catalog, row, key, Date.now());
+    recordSnapshot(catalog, row, key, takenAt);
     const pruned = await pruneSnapshots(destination, options.keep ?? SNAPSHOTS_KEPT);
     return { key, bytes: size, pruned };
   } finally {
@@ -111,7 +113,7 @@ export function snapshotDue(catalog: Catalog, destinationId: number): boolean {
     .where(
       and(
         eq(copies.destinationId, destinationId),
-        since === null ? undefined : gt(copies.verifiedAt, since),
+        since === null ? undefined : gte(copies.verifiedAt, since),
       ),
     )
     .limit(1)
