@@ -21,7 +21,7 @@ import type {
   FileView,
   FolderView,
   JobEvent,
-  JobView,
+  JobView as ServerJobView,
   ProbeResult,
   RootSummary,
   SheetIndex,
@@ -43,13 +43,17 @@ import type {
   SavedProgress,
   ScanSummary,
   SummariseSummary,
+  ArchiveParams,
+  RestoreParams,
+  ScanParams,
+  SummariseParams,
 } from '@glacier/server/api';
 
 // Every shape of the API comes from the server's zod schemas, type-only (nothing of the server
 // is bundled). A schema without an exported type is read through the output of its `parse`.
 type Out<Schema extends { parse: (value: unknown) => unknown }> = ReturnType<Schema['parse']>;
 
-export type { AuthState, BrowseResult, FileDetails, FileView, FolderView, JobEvent, JobView };
+export type { AuthState, BrowseResult, FileDetails, FileView, FolderView, JobEvent };
 export type { FileCopiesCheck, RootSummary };
 export type { AddDestinationBody, ArchiveBody, ArchivePlanView, ArchiveQuote, DestinationView };
 export type { ProbeResult, SheetIndex, SheetList, SheetView, StartScanBody, StartSummariseBody };
@@ -67,6 +71,14 @@ export type { SavedProgress };
 export type Loose<T> = { readonly [K in keyof T]?: unknown };
 /** The kinds of job whose summary the server describes in jobs/summaries.ts. */
 export type SummarisedKind = keyof JobSummaries;
+/**
+ * A job's parameters, read by the names every kind stores (jobs/params.ts, restore/params.ts):
+ * `rootId`, `path`, `destination`, a restore's `scope` and `tier`, … An id list (`fileIds`) is
+ * never sent: `selection` counts it.
+ */
+export type JobParams = Loose<ScanParams & SummariseParams & ArchiveParams & RestoreParams>;
+/** A job as the API shows it, its parameters read by their server names. */
+export type JobView = Omit<ServerJobView, 'params'> & { params: JobParams };
 /** One `job.progress` event: what a running job reports (archive jobs add speed, ETA, files). */
 export type JobProgressEvent = Extract<JobEvent, { type: 'job.progress' }>;
 /** A file under way in a transfer job (`active[]` of its progress). */

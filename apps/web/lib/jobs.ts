@@ -14,7 +14,7 @@ const num = (value: unknown): number | null =>
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** The parameters every kind of job shares (labels as the server stored them). */
-export interface JobParams {
+export interface CommonParams {
   rootId: number | null;
   root: string | null;
   path: string;
@@ -22,7 +22,7 @@ export interface JobParams {
   recursive: boolean;
 }
 
-export function jobParams(job: Pick<JobView, 'params'>): JobParams {
+export function jobParams(job: Pick<JobView, 'params'>): CommonParams {
   const p = job.params;
   return {
     rootId: num(p.rootId),

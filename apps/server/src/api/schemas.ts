@@ -402,6 +402,8 @@ export type ThumbnailStatus = z.infer<typeof thumbnailStatus>;
 export type JobView = z.infer<typeof jobView>;
 export type ErrorBody = z.infer<typeof errorBody>;
 export type { JobEvent, SavedProgress } from '../events.js';
+export type { ArchiveParams, ScanParams, SummariseParams } from '../jobs/params.js';
+export type { RestoreParams } from '../restore/params.js';
 export type {
   ArchiveSummary,
   JobSummaries,

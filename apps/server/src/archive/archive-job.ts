@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
 import { AppError } from '../errors.js';
 import type { JobContext, JobHandler } from '../jobs/runner.js';
@@ -26,19 +25,11 @@ import { uploadFolderSheets } from './sheets-upload.js';
 import { SNAPSHOT_PREFIX, sendCatalogSnapshot, snapshotDue } from './catalog-snapshot.js';
 import { RootOfflineError } from '../errors.js';
 import type { ArchiveSummary } from '../jobs/summaries.js';
+import { archiveParamsSchema, type ArchiveParams } from '../jobs/params.js';
 
 export const ARCHIVE_JOB = 'archive';
 
-export const archiveParamsSchema = z.object({
-  destinationId: z.number().int(),
-  destination: z.string().optional(),
-  rootId: z.number().int(),
-  root: z.string().optional(),
-  path: z.string().default(''),
-  /** Only these files of the folder (an explorer selection); absent: the whole folder. */
-  fileIds: z.array(z.number().int()).optional(),
-});
-export type ArchiveParams = z.infer<typeof archiveParamsSchema>;
+export { archiveParamsSchema, type ArchiveParams };
 
 export interface ArchiveSettings {
   /** Files above the multipart threshold sent at once (each sends up to 3 parts at once). */

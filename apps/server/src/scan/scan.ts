@@ -1,7 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
 import { files } from '../catalog/schema.js';
 import { RootOfflineError } from '../errors.js';
@@ -14,19 +13,11 @@ import { runContent, type ContentCounts } from './content.js';
 import { Hasher } from './hasher.js';
 import { ignoreMatcher } from './ignore.js';
 import { runInventory, type InventoryCounts } from './inventory.js';
+import { scanParamsSchema, type ScanParams } from '../jobs/params.js';
 
 export const SCAN_JOB = 'scan';
 
-export const scanParamsSchema = z.object({
-  rootId: z.number().int(),
-  /** The root's label when the job was made, for people reading the job list. */
-  root: z.string().optional(),
-  /** A folder inside the root to scan instead of the whole root. */
-  path: z.string().default(''),
-  /** Skip hashing and metadata (inventory only): for a quick look, and for the benchmark. */
-  contentless: z.boolean().default(false),
-});
-export type ScanParams = z.infer<typeof scanParamsSchema>;
+export { scanParamsSchema, type ScanParams };
 
 export interface ScanSettings {
   ignore: string[];

@@ -1,5 +1,4 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
 import { files } from '../catalog/schema.js';
 import { inFolderTree } from '../catalog/sql.js';
@@ -11,16 +10,11 @@ import { getRootById, isRootOnline, type RootRow } from '../roots/roots.js';
 import { summariseFolder, type MediaFile } from './folder-sheets.js';
 import { ThumbnailCache } from './thumbnail-cache.js';
 import type { SummariseSummary } from '../jobs/summaries.js';
+import { summariseParamsSchema, type SummariseParams } from '../jobs/params.js';
 
 export const SUMMARISE_JOB = 'summarise';
 
-export const summariseParamsSchema = z.object({
-  rootId: z.number().int(),
-  root: z.string().optional(),
-  path: z.string().default(''),
-  recursive: z.boolean().default(false),
-});
-export type SummariseParams = z.infer<typeof summariseParamsSchema>;
+export { summariseParamsSchema, type SummariseParams };
 
 export function planSummarise(root: RootRow, folder: string, recursive: boolean): SummariseParams {
   if (!isRootOnline(root.path)) {
