@@ -15,6 +15,7 @@ import {
 } from '../lib/api';
 import { statusKeys, type RootOverview } from '../lib/api-status';
 import { formatBytes, formatCount } from '../lib/format';
+import { withItem } from '../lib/lists';
 import { QueryState } from './QueryState';
 import { browseUrl } from './browse/browse-state';
 import { CoverageBar } from './dashboard/CoverageBar';
@@ -243,11 +244,7 @@ function AddRootForm({ initiallyOpen }: { initiallyOpen: boolean }) {
     mutationFn: addRoot,
     onSuccess: (root) => {
       queryClient.setQueryData<RootSummary[]>(queryKeys.roots, (roots) =>
-        roots
-          ? [...roots.filter((r) => r.id !== root.id), root].sort((a, b) =>
-              a.label.localeCompare(b.label),
-            )
-          : roots,
+        withItem(roots, root, (r) => r.label),
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.roots });
       void queryClient.invalidateQueries({ queryKey: statusKeys.overview });

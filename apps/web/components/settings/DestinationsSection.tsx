@@ -14,6 +14,7 @@ import {
   type ProbeResult,
 } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
+import { withItem } from '../../lib/lists';
 import { RelativeTime } from '../dashboard/RelativeTime';
 import { QueryState, FormError } from '../QueryState';
 import { DestinationHead } from './DestinationHead';
@@ -181,11 +182,7 @@ function AddDestinationForm({ initiallyOpen }: { initiallyOpen: boolean }) {
     mutationFn: addDestination,
     onSuccess: (destination) => {
       queryClient.setQueryData<DestinationView[]>(queryKeys.destinations, (list) =>
-        list
-          ? [...list.filter((d) => d.id !== destination.id), destination].sort((a, b) =>
-              a.name.localeCompare(b.name),
-            )
-          : list,
+        withItem(list, destination, (d) => d.name),
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.destinations });
       setAdded(destination.name);
