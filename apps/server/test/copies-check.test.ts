@@ -2,6 +2,11 @@
  * GET /api/files/:id/copies/check: each recorded copy of a file HEADed in its destination (moto
  * through the fault proxy, and a folder), reported per copy, the catalog left as it was.
  */
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +21,7 @@ import type { RootRow } from '../src/roots/roots.js';
 import { createTestEnv, makeRoot, scan, type TestEnv } from './helpers/context.js';
 import { accessDenied, startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js';
 import { signedInApp, type SignedInApp } from './helpers/http.js';
-import { MOTO_REGION, MOTO_START_TIMEOUT_MS, type Moto } from './helpers/moto.js';
+import { MOTO_REGION, MOTO_START_TIMEOUT_MS, type Moto, motoClient } from './helpers/moto.js';
 import { makeSource, s3Destination, startMotoWithBucket } from './storage/support.js';
 
 let moto: Moto;
@@ -109,13 +114,37 @@ describe('checking the copies of a file', () => {
     });
   });
 
-  it("verifies a multipart copy by size and SHA-256 metadata (its composite checksum needs the parts' digests)", async () => {
+  it('verifies a multipart copy by its composite checksum, as recorded when it was sent', async () => {
+    const { file, offsite } = await check('Trip/long.mov');
+    expect(offsite).toMatchObject({ status: 'verified', sha256: 'match', checksum: 'match' });
+    const [row] = copyRows(file.sha256!).filter((c) => c.key === 'photos/Trip/long.mov');
+    // 17 MiB in 16 MiB parts: a composite of 2.
+    expect(row!.checksum).toMatch(/^[A-Za-z0-9+/]+=*-2$/);
+  });
+
+  it('catches a multipart copy replaced by other bytes that carry the same SHA-256 metadata', async () => {
+    const { file } = await check('Trip/long.mov');
+    // Another tool's multipart upload of other bytes of the same size that copied the old
+    // metadata: only S3's own checksum of the bytes differs.
+    await forgeMultipart('nas/photos/Trip/long.mov', file.sha256!, [
+      randomBytes(16 * 1024 * 1024),
+      randomBytes(1024 * 1024),
+    ]);
     const { offsite } = await check('Trip/long.mov');
-    expect(offsite).toMatchObject({
-      status: 'verified',
-      sha256: 'match',
-      checksum: 'not-comparable',
-    });
+    expect(offsite).toMatchObject({ status: 'mismatch', sha256: 'match', checksum: 'mismatch' });
+    expect(offsite.problem).toMatch(/checksum of its bytes does not match/);
+  });
+
+  it('falls back to size and SHA-256 metadata for a multipart copy recorded without its checksum', async () => {
+    const { file } = await check('Trip/long.mov');
+    // As a copy recorded by an earlier release (or adopted by a reconcile) is.
+    env.ctx.catalog.db
+      .update(copies)
+      .set({ checksum: null })
+      .where(eq(copies.sha256, file.sha256!))
+      .run();
+    const { offsite } = await check('Trip/long.mov');
+    expect(offsite).toMatchObject({ sha256: 'match', checksum: 'not-comparable' });
   });
 
   it('surfaces S3 replication status with its meaning', async () => {
@@ -196,3 +225,44 @@ describe('checking the copies of a file', () => {
     expect(anonymous.statusCode).toBe(401);
   });
 });
+
+/** A multipart upload straight through the AWS SDK, with the metadata given: what a careless tool does. */
+async function forgeMultipart(key: string, sha256: string, parts: Buffer[]): Promise<void> {
+  const s3 = motoClient(moto.endpoint);
+  try {
+    const bucket = 'vault';
+    const { UploadId } = await s3.send(
+      new CreateMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        Metadata: { sha256 },
+        ChecksumAlgorithm: 'SHA256',
+        StorageClass: 'DEEP_ARCHIVE',
+      }),
+    );
+    const done = [];
+    for (const [i, body] of parts.entries()) {
+      const part = await s3.send(
+        new UploadPartCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId,
+          PartNumber: i + 1,
+          Body: body,
+          ChecksumAlgorithm: 'SHA256',
+        }),
+      );
+      done.push({ PartNumber: i + 1, ETag: part.ETag, ChecksumSHA256: part.ChecksumSHA256 });
+    }
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId,
+        MultipartUpload: { Parts: done },
+      }),
+    );
+  } finally {
+    s3.destroy();
+  }
+}

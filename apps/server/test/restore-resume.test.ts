@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJob, type JobRow } from '../src/jobs/store.js';
 import { runCli, startCli, type CliResult } from './helpers/cli.js';
@@ -12,10 +12,10 @@ import { createTestEnv, writeTree } from './helpers/context.js';
 import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js';
 import {
   MOTO_CREDENTIALS,
-  MOTO_REGION,
   MOTO_START_TIMEOUT_MS,
   startMoto,
   type Moto,
+  motoClient,
 } from './helpers/moto.js';
 import { createBucket, filesUnder } from './storage/support.js';
 
@@ -221,12 +221,7 @@ describe('glacier restore, killed in the middle of a download', () => {
 });
 
 async function putObject(key: string, body: Buffer): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: moto.endpoint,
-    region: MOTO_REGION,
-    forcePathStyle: true,
-    credentials: MOTO_CREDENTIALS,
-  });
+  const s3 = motoClient(moto.endpoint);
   try {
     await s3.send(
       new PutObjectCommand({

@@ -13,7 +13,7 @@ import {
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { PutObjectCommand, S3Client, type StorageClass } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type StorageClass } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHIVE_JOB } from '../src/archive/archive-job.js';
 import { addDestination, type DestinationRow } from '../src/archive/destinations.js';
@@ -41,6 +41,7 @@ import {
   MOTO_START_TIMEOUT_MS,
   startMoto,
   type Moto,
+  motoClient,
 } from './helpers/moto.js';
 import { createBucket, filesUnder } from './storage/support.js';
 
@@ -341,12 +342,7 @@ describe('objects the catalog does not know', () => {
     meta: Record<string, string>,
     cls: StorageClass,
   ) => {
-    const s3 = new S3Client({
-      endpoint: moto.endpoint,
-      region: MOTO_REGION,
-      forcePathStyle: true,
-      credentials: MOTO_CREDENTIALS,
-    });
+    const s3 = motoClient(moto.endpoint);
     try {
       await s3.send(
         new PutObjectCommand({
@@ -540,12 +536,7 @@ describe('original places and webhooks', () => {
 });
 
 async function putCold(key: string, body: Buffer): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: moto.endpoint,
-    region: MOTO_REGION,
-    forcePathStyle: true,
-    credentials: MOTO_CREDENTIALS,
-  });
+  const s3 = motoClient(moto.endpoint);
   try {
     await s3.send(
       new PutObjectCommand({

@@ -260,6 +260,7 @@ async function archiveOne(
       size: item.size,
       storageClass: destinationClass(row),
       etag: result.etag ?? null,
+      checksum: result.checksumVerified ? (result.checksum ?? null) : null,
       fileId: item.fileId,
     });
     return true;

@@ -17,6 +17,7 @@ import type { CopyCheck, FileCopiesCheck } from '../api/schemas.js';
 import { AppError } from '../errors.js';
 import { compareStored } from '../storage/compare.js';
 import type { ObjectInfo } from '../storage/destination.js';
+import { decodeChecksum } from './copies.js';
 import { destinationRegion, openFor } from './destinations.js';
 
 /** One quick retry of a transient failure: a user is waiting for the answer. */
@@ -116,7 +117,14 @@ async function checkCopy(
       problem: `no object at ${copy.key}: it was deleted or moved since it was archived`,
     };
   }
-  const compared = compareStored(info, { size: copy.size, sha256: copy.sha256 });
+  // The checksum verified when the copy was made: a multipart object's composite is compared
+  // too, not only its SHA-256 metadata.
+  const recorded = decodeChecksum(copy.checksum);
+  const compared = compareStored(info, {
+    size: copy.size,
+    sha256: copy.sha256,
+    ...(recorded ? { checksum: recorded } : {}),
+  });
   const differs = [
     compared.size ? null : `its size is ${info.size} bytes, not ${copy.size}`,
     compared.sha256 === 'mismatch' ? "its SHA-256 metadata is not the catalog's" : null,

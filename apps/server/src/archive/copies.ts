@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Catalog } from '../catalog/catalog.js';
 import { copies, destinations, files, uploads } from '../catalog/schema.js';
-import type { MultipartState } from '../storage/destination.js';
+import type { Checksum, MultipartState } from '../storage/destination.js';
 
 export type CopyRow = typeof copies.$inferSelect;
 
@@ -23,12 +23,12 @@ function statements(catalog: Catalog): CopyStatements {
   if (!found) {
     found = {
       upsertCopy: catalog.sqlite.prepare(
-        `insert into copies (destination_id, key, sha256, size, storage_class, etag, file_id, verified_at, lost_at)
-         values (@destinationId, @key, @sha256, @size, @storageClass, @etag, @fileId, @verifiedAt, null)
+        `insert into copies (destination_id, key, sha256, size, storage_class, etag, checksum, file_id, verified_at, lost_at)
+         values (@destinationId, @key, @sha256, @size, @storageClass, @etag, @checksum, @fileId, @verifiedAt, null)
          on conflict (destination_id, key) do update set
            sha256 = excluded.sha256, size = excluded.size, storage_class = excluded.storage_class,
-           etag = excluded.etag, file_id = excluded.file_id, verified_at = excluded.verified_at,
-           lost_at = null`,
+           etag = excluded.etag, checksum = excluded.checksum, file_id = excluded.file_id,
+           verified_at = excluded.verified_at, lost_at = null`,
       ),
       deleteUpload: catalog.sqlite.prepare(
         'delete from uploads where destination_id = ? and key = ?',
@@ -42,15 +42,19 @@ function statements(catalog: Catalog): CopyStatements {
   return found;
 }
 
-/** Records a verified copy and forgets the upload that made it, in one transaction. */
+/**
+ * Records a verified copy and forgets the upload that made it, in one transaction. `checksum`:
+ * the native checksum verified against the stored object (absent when none was, as for a copy
+ * adopted by a reconcile).
+ */
 export function recordCopy(
   catalog: Catalog,
-  copy: Omit<CopyRow, 'id' | 'lostAt' | 'verifiedAt'>,
+  copy: Omit<CopyRow, 'id' | 'lostAt' | 'verifiedAt' | 'checksum'> & { checksum?: Checksum | null },
 ): void {
   const { upsertCopy, deleteUpload } = statements(catalog);
   const verifiedAt = Date.now();
   catalog.write(() => {
-    upsertCopy.run({ ...copy, verifiedAt });
+    upsertCopy.run({ ...copy, checksum: encodeChecksum(copy.checksum ?? null), verifiedAt });
     deleteUpload.run(copy.destinationId, copy.key);
   });
 }
@@ -157,4 +161,21 @@ export function markLost(catalog: Catalog, ids: number[]): void {
   catalog.write((tx) =>
     tx.update(copies).set({ lostAt: now }).where(inArray(copies.id, ids)).run(),
   );
+}
+
+/** "base64" for one PUT, "base64-N" for a composite of N parts (base64 has no "-"). */
+export function encodeChecksum(checksum: Checksum | null): string | null {
+  if (!checksum) return null;
+  return checksum.parts === undefined ? checksum.value : `${checksum.value}-${checksum.parts}`;
+}
+
+export function decodeChecksum(stored: string | null): Checksum | undefined {
+  if (!stored) return undefined;
+  const match = /^([A-Za-z0-9+/=]+)(?:-(\d+))?$/.exec(stored);
+  if (!match) return undefined;
+  return {
+    algorithm: 'SHA256',
+    value: match[1]!,
+    ...(match[2] === undefined ? {} : { parts: Number(match[2]) }),
+  };
 }

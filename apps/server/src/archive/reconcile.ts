@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { SecretBox } from '../auth/secrets.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { files, jobs, uploads } from '../catalog/schema.js';
-import { copiesIn, markLost, recordCopy } from './copies.js';
+import { copiesIn, decodeChecksum, markLost, recordCopy } from './copies.js';
 import { destinationClass, openFor, type DestinationRow } from './destinations.js';
 
 export interface ReconcileReport {
@@ -52,7 +52,16 @@ export async function reconcileDestination(
         report.confirmed += 1;
         if (copy.lostAt !== null) {
           const { destinationId, key, sha256, size, storageClass, etag, fileId } = copy;
-          recordCopy(catalog, { destinationId, key, sha256, size, storageClass, etag, fileId });
+          recordCopy(catalog, {
+            destinationId,
+            key,
+            sha256,
+            size,
+            storageClass,
+            etag,
+            checksum: decodeChecksum(copy.checksum) ?? null,
+            fileId,
+          });
         }
         continue;
       }

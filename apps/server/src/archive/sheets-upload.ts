@@ -47,7 +47,7 @@ export async function uploadFolderSheets(
         const sha256 = createHash('sha256').update(content).digest('hex');
         if (alreadyThere(catalog, row.id, key, sha256)) continue;
         const stat = statSync(absPath);
-        await destination.put(
+        const result = await destination.put(
           key,
           { path: absPath, size: stat.size, sha256, mtimeMs: Math.floor(stat.mtimeMs) },
           {
@@ -62,7 +62,8 @@ export async function uploadFolderSheets(
           sha256,
           size: stat.size,
           storageClass: row.kind === 's3' ? 'STANDARD_IA' : 'FOLDER',
-          etag: null,
+          etag: result.etag ?? null,
+          checksum: result.checksumVerified ? (result.checksum ?? null) : null,
           fileId: null,
         });
         uploaded += 1;

@@ -264,6 +264,12 @@ export const copies = sqliteTable(
     size: integer('size').notNull(),
     storageClass: text('storage_class').notNull(),
     etag: text('etag'),
+    /**
+     * The native checksum the destination stored, as verified when the copy was made: base64
+     * SHA-256, with "-N" for a multipart object's composite of N parts. A later check compares
+     * the object's with it (a composite cannot be derived from the file's SHA-256 alone).
+     */
+    checksum: text('checksum'),
     /** The file it was made from (the content may since be elsewhere too). */
     fileId: integer('file_id').references(() => files.id),
     verifiedAt: integer('verified_at').notNull(),

@@ -187,13 +187,18 @@ function motoHandle(child: ChildProcess, port: number): Moto {
   };
 }
 
-async function headEveryObject(endpoint: string): Promise<void> {
-  const s3 = new S3Client({
+/** An AWS SDK client of moto's, for what a test does behind the app's back; destroy it after. */
+export function motoClient(endpoint: string): S3Client {
+  return new S3Client({
     endpoint,
     region: MOTO_REGION,
     forcePathStyle: true,
     credentials: MOTO_CREDENTIALS,
   });
+}
+
+async function headEveryObject(endpoint: string): Promise<void> {
+  const s3 = motoClient(endpoint);
   try {
     const { Buckets = [] } = await s3.send(new ListBucketsCommand({}));
     for (const bucket of Buckets) {

@@ -2,11 +2,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { Destination, PutSource } from '../../src/storage/destination.js';
 import { hashStream } from '../../src/storage/hashing.js';
 import { S3Destination, type S3DestinationConfig } from '../../src/storage/s3.js';
-import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '../helpers/moto.js';
+import {
+  MOTO_CREDENTIALS,
+  MOTO_REGION,
+  startMoto,
+  type Moto,
+  motoClient,
+} from '../helpers/moto.js';
 
 // The SDK warns once per process that its 2027 releases will need Node 22; tests run on 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -39,12 +45,7 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 export async function createBucket(endpoint: string, bucket: string): Promise<void> {
-  const s3 = new S3Client({
-    endpoint,
-    region: MOTO_REGION,
-    forcePathStyle: true,
-    credentials: MOTO_CREDENTIALS,
-  });
+  const s3 = motoClient(endpoint);
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   } finally {
