@@ -1,6 +1,14 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -113,7 +121,9 @@ describe('the catalog kept in a destination', () => {
     });
     // The live catalog keeps its session; nothing is left in the data folder's work place.
     expect(env.ctx.catalog.db.select().from(sessions).all()).toHaveLength(1);
-    expect(readdirSync(path.join(env.dataDir, 'backups'))).not.toContain('offsite');
+    expect(
+      readdirSync(path.join(env.dataDir, 'backups')).filter((n) => n.startsWith('offsite')),
+    ).toEqual([]);
   });
 
   it('is not sent again by an archive that sends nothing', async () => {
@@ -164,6 +174,12 @@ describe('the catalog kept in a destination', () => {
   it('keeps the newest few and leaves other objects under its prefix alone', async () => {
     const destination = openFor(usb);
     writeFileSync(path.join(usbDir, SNAPSHOT_PREFIX, 'README.txt'), 'mine');
+    // A crash's leftover work folder goes; one another process is using now stays.
+    const backups = path.join(env.dataDir, 'backups');
+    mkdirSync(path.join(backups, 'offsite-crashed'), { recursive: true });
+    mkdirSync(path.join(backups, 'offsite-busy'), { recursive: true });
+    const yesterday = new Date(Date.now() - 24 * 3_600_000);
+    utimesSync(path.join(backups, 'offsite-crashed'), yesterday, yesterday);
     const at = (day: number) => Date.UTC(2030, 0, day, 12);
     for (const day of [1, 2, 3]) {
       await sendCatalogSnapshot(env.ctx.catalog, destination, usb, env.dataDir, {
@@ -177,6 +193,8 @@ describe('the catalog kept in a destination', () => {
       `${SNAPSHOT_PREFIX}catalog-20300102T120000000Z-v${schemaVersion()}.sqlite.gz`,
     ]);
     expect(readFileSync(path.join(usbDir, SNAPSHOT_PREFIX, 'README.txt'), 'utf8')).toBe('mine');
+    expect(readdirSync(backups).filter((n) => n.startsWith('offsite'))).toEqual(['offsite-busy']);
+    rmSync(path.join(backups, 'offsite-busy'), { recursive: true });
   });
 
   it('fails no file when it cannot be written: one failure says so, the files are archived', async () => {

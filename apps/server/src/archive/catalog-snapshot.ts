@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -59,14 +59,15 @@ export async function sendCatalogSnapshot(
   const schema = catalog.sqlite.pragma('user_version', { simple: true }) as number;
   const stamp = new Date(options.now ?? Date.now()).toISOString().replace(/[-:.]/g, '');
   const name = `catalog-${stamp}-v${schema}.sqlite.gz`;
-  // On the data volume, not /tmp: a catalog of millions of files is hundreds of MB.
-  const work = path.join(backupsDir(dataDir), 'offsite');
+  // On the data volume, not /tmp: a catalog of millions of files is hundreds of MB. A folder
+  // of its own: the server and a CLI may each send one at the same time.
+  const backups = backupsDir(dataDir);
+  await mkdir(backups, { recursive: true });
+  await removeLeftovers(backups);
+  const work = await mkdtemp(path.join(backups, WORK_PREFIX));
   const plain = path.join(work, `${name.slice(0, -'.gz'.length)}`);
   const packed = path.join(work, name);
   try {
-    // What a crash left behind last time goes first.
-    await rm(work, { recursive: true, force: true });
-    await mkdir(work, { recursive: true });
     // Copies verified from here on are not in this snapshot: they make the next one due.
     const takenAt = Date.now();
     await copyCatalog(catalog.sqlite, plain, (copy) => {
@@ -147,6 +148,21 @@ async function pruneSnapshots(destination: Destination, keep: number): Promise<s
   const old = (await listSnapshots(destination)).slice(Math.max(1, keep));
   for (const key of old) await destination.delete(key);
   return old;
+}
+
+const WORK_PREFIX = 'offsite-';
+/** Older than this, a work folder is a crash's leftover, not another process's snapshot. */
+const LEFTOVER_AGE_MS = 6 * 3_600_000;
+
+async function removeLeftovers(backups: string): Promise<void> {
+  for (const name of await readdir(backups)) {
+    if (!name.startsWith(WORK_PREFIX)) continue;
+    const dir = path.join(backups, name);
+    const info = await stat(dir).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > LEFTOVER_AGE_MS) {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 async function sha256Of(file: string): Promise<string> {
