@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -33,6 +34,7 @@ import { eq } from 'drizzle-orm';
 import { destinations, sessions } from '../src/catalog/schema.js';
 import type { JobRow } from '../src/jobs/store.js';
 import { getRoot, listRoots, type RootRow } from '../src/roots/roots.js';
+import { runCli } from './helpers/cli.js';
 import { createTestEnv, failuresOf, makeRoot, scan, type TestEnv } from './helpers/context.js';
 import { MOTO_REGION, MOTO_START_TIMEOUT_MS, type Moto } from './helpers/moto.js';
 import { startMotoWithBucket } from './storage/support.js';
@@ -237,6 +239,18 @@ describe('the catalog kept in a destination', () => {
     } finally {
       await again.cleanup();
     }
+  });
+
+  it('is sent on demand by `glacier backup --to`, and a typo is a clear error', () => {
+    const sent = runCli(env.dataDir, ['backup', '--to', 'usb', '--json']);
+    expect(sent.code, sent.stderr).toBe(0);
+    const { key } = JSON.parse(sent.stdout) as { key: string };
+    expect(key.startsWith(SNAPSHOT_PREFIX)).toBe(true);
+    expect(existsSync(path.join(usbDir, key))).toBe(true);
+    const typo = runCli(env.dataDir, ['backup', '--to', 'usbb']);
+    expect(typo.code).toBe(4);
+    expect(typo.stderr).toMatch(/usbb/);
+    expect(typo.stderr).not.toMatch(/ at .*\.ts:\d+/);
   });
 });
 
