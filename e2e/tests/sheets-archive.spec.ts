@@ -568,6 +568,8 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
       await expect(card.getByTestId('job-state')).toHaveText('done', { timeout: 90_000 });
       await expect(card.getByTestId('job-percent')).toHaveText('100 %');
       await expect(card).toContainText('5 files archived');
+      // The catalog went with the files (.glacier-archiver/catalog/ in the same bucket).
+      await expect(card).toContainText('catalog copied');
       const seen = await page.evaluate(
         () =>
           (
@@ -607,6 +609,8 @@ test.describe('contact sheets, destinations, archive and the tracker', () => {
       await expect(again.getByTestId('job-state')).toHaveText('done', { timeout: 60_000 });
       await expect(again).toContainText('0 files archived');
       await expect(again).toContainText('5 already there');
+      // Nothing new there: no new copy of the catalog either.
+      await expect(again).not.toContainText('catalog copied');
       // An archive to the bucket that does not exist: each file fails, with the reason, and the
       // finished job offers a retry.
       const doomed = await page.request.post('/api/archives', {

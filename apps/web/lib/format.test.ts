@@ -315,8 +315,11 @@ describe('job lines', () => {
         unread: 0,
         failedFiles: 1,
         sheets: 1,
+        catalogSnapshot: '.glacier-archiver/catalog/catalog-20261127T000000000Z-v8.sqlite.gz',
       }),
-    ).toBe('3 files archived · 3.40 MB sent · 2 already there · 1 failed · 1 sheet');
+    ).toBe(
+      '3 files archived · 3.40 MB sent · 2 already there · 1 failed · 1 sheet · catalog copied',
+    );
     expect(describeArchiveSummary({ archived: 0, bytesSent: 0, alreadyArchived: 5 })).toBe(
       '0 files archived · 0 B sent · 5 already there',
     );

@@ -342,6 +342,7 @@ export function describeArchiveSummary(summary: Loose<ArchiveSummary>): string |
   if (failed) parts.push(`${integer.format(failed)} failed`);
   const sheets = num(summary.sheets);
   if (sheets) parts.push(formatCount(sheets, 'sheet'));
+  if (typeof summary.catalogSnapshot === 'string') parts.push('catalog copied');
   return parts.join(' · ');
 }
 
