@@ -95,6 +95,12 @@ describe('the catalog kept in a destination', () => {
   it('follows an archive to a folder: a checked SQLite copy that knows what went there', async () => {
     const job = await archive(usb);
     expect(job.state).toBe('done');
+    // The tracker is told, after the files.
+    const phases = env.events
+      .filter((e) => e.type === 'job.progress' && e.jobId === job.id)
+      .map((e) => (e as { phase: string }).phase);
+    expect(phases.at(-1)).toBe('copying the catalog');
+    expect(phases).toContain('uploading');
     const summary = job.summary as { archived: number; catalogSnapshot: string | null };
     expect(summary.archived).toBe(2);
     expect(summary.catalogSnapshot).toMatch(

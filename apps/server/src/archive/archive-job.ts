@@ -171,10 +171,23 @@ async function runArchive(
           plan.sheetFolders,
         );
     const archived = totals.filesDone - totals.failed;
-    const snapshot =
-      ctx.signal.aborted || !snapshotDue(catalog, row.id)
-        ? null
-        : await sendSnapshot(catalog, destination, row, settings.dataDir, ctx);
+    const due = !ctx.signal.aborted && snapshotDue(catalog, row.id);
+    if (due) {
+      // Its own phase: the tracker's bar is full by then, and a large catalog takes a while.
+      ctx.report.progress(
+        {
+          phase: 'copying the catalog',
+          filesDone: totals.filesDone,
+          filesTotal: totals.files,
+          bytesDone: totals.bytesDone,
+          bytesTotal: totals.bytes,
+        },
+        true,
+      );
+    }
+    const snapshot = due
+      ? await sendSnapshot(catalog, destination, row, settings.dataDir, ctx)
+      : null;
     return {
       destination: row.name,
       root: root.label,
