@@ -8,7 +8,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +145,31 @@ describe('checking the copies of a file', () => {
       .run();
     const { offsite } = await check('Trip/long.mov');
     expect(offsite).toMatchObject({ sha256: 'match', checksum: 'not-comparable' });
+  });
+
+  it("reads a folder copy's bytes again: one flipped byte under an intact sidecar is caught", async () => {
+    const copyPath = path.join(usb, 'photos/Trip/a.jpg');
+    const original = readFileSync(copyPath);
+    const rotten = Buffer.from(original);
+    rotten[SIZE >> 1] ^= 0xff;
+    writeFileSync(copyPath, rotten);
+    try {
+      const { offsite, usb: folder } = await check('Trip/a.jpg');
+      expect(folder).toMatchObject({
+        status: 'mismatch',
+        size: SIZE,
+        sha256: 'match', // the sidecar still says what was written
+        checksum: 'mismatch',
+      });
+      expect(folder.problem).toMatch(/bytes no longer hash .* the drive may be failing/);
+      expect(offsite.status).toBe('verified');
+    } finally {
+      writeFileSync(copyPath, original);
+    }
+    expect((await check('Trip/a.jpg')).usb).toMatchObject({
+      status: 'verified',
+      checksum: 'match',
+    });
   });
 
   it('surfaces S3 replication status with its meaning', async () => {

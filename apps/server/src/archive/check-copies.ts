@@ -1,13 +1,15 @@
 /**
  * "Is my copy really still there?": HEADs the copy each destination holds of a file's content
  * and says, per copy, whether it is there and matches the catalog (size, SHA-256 metadata, S3's
- * checksum: storage/compare.ts, the same comparison as the archive's read-back), its storage
- * class, restore and replication state, and encryption.
+ * checksum: storage/compare.ts, the same comparison as the archive's read-back; a folder copy's
+ * bytes are read again and hashed), its storage class, restore and replication state, and
+ * encryption.
  *
  * It only reads. A copy found missing or changed is reported, never deleted or marked lost here:
  * marking lost copies (and adopting objects other tools put there) is the reconcile job's work
  * (reconcile.ts), which lists the whole destination rather than trusting one HEAD.
  */
+import { createHash } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { SecretBox } from '../auth/secrets.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -16,7 +18,7 @@ import { copies, destinations } from '../catalog/schema.js';
 import type { CopyCheck, FileCopiesCheck } from '../api/schemas.js';
 import { AppError } from '../errors.js';
 import { compareStored } from '../storage/compare.js';
-import type { ObjectInfo } from '../storage/destination.js';
+import type { Destination, ObjectInfo } from '../storage/destination.js';
 import { decodeChecksum } from './copies.js';
 import { destinationRegion, openFor } from './destinations.js';
 
@@ -99,10 +101,18 @@ async function checkCopy(
     serverSideEncryption: null,
   };
   let info: ObjectInfo | null;
+  /** A folder copy's bytes read again and hashed: null where they are not (S3, a wrong size). */
+  let bytes: 'match' | 'mismatch' | null = null;
   try {
     const destination = openFor(row, { retry: CHECK_RETRY, ...(secrets ? { secrets } : {}) });
     try {
       info = await destination.head(copy.key);
+      // A NAS folder or USB drive keeps no checksum of its own: its sidecar says what was
+      // written, only the bytes say what is there now (a failing drive). Reading them back
+      // costs a read of the file, as `sha256sum` would; S3 checks its own copies.
+      if (info && row.kind === 'folder' && info.size === copy.size) {
+        bytes = (await sha256Of(destination, copy.key)) === copy.sha256 ? 'match' : 'mismatch';
+      }
     } finally {
       destination.close();
     }
@@ -125,19 +135,24 @@ async function checkCopy(
     sha256: copy.sha256,
     ...(recorded ? { checksum: recorded } : {}),
   });
+  const checksum = bytes ?? compared.checksum;
   const differs = [
     compared.size ? null : `its size is ${info.size} bytes, not ${copy.size}`,
     compared.sha256 === 'mismatch' ? "its SHA-256 metadata is not the catalog's" : null,
-    compared.checksum === 'mismatch' ? "S3's checksum of its bytes does not match" : null,
+    checksum === 'mismatch'
+      ? bytes
+        ? "its bytes no longer hash to the catalog's SHA-256: the drive may be failing"
+        : "S3's checksum of its bytes does not match"
+      : null,
   ].filter((d): d is string => d !== null);
-  const hashMatched = compared.sha256 === 'match' || compared.checksum === 'match';
+  const hashMatched = compared.sha256 === 'match' || checksum === 'match';
   const status = differs.length > 0 ? 'mismatch' : hashMatched ? 'verified' : 'unverified';
   return {
     ...base,
     status,
     size: info.size,
     sha256: compared.sha256,
-    checksum: compared.checksum,
+    checksum,
     storageClass: info.storageClass,
     restore: {
       state: info.restore.state,
@@ -160,4 +175,11 @@ async function checkCopy(
 function describeFailure(error: unknown): string {
   if (error instanceof AppError) return error.message;
   return `the destination could not be asked: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+async function sha256Of(destination: Destination, key: string): Promise<string> {
+  const hash = createHash('sha256');
+  const { body } = await destination.get(key);
+  for await (const chunk of body) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
