@@ -1,35 +1,14 @@
-import type { Page } from '@playwright/test';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runJob, signIn } from '../support/api';
 import { expect, test } from '../support/fixtures';
 
 // Its own server: a history of more finished jobs than the tracker's first page holds.
 test.use({ serverName: 'history' });
 
-const PASSWORD = 'correct horse battery staple';
 /** One more than the first page of GET /api/jobs holds (100 finished jobs), and one more. */
 const SCANS = 102;
-
-async function signIn(page: Page) {
-  const answer = await page.request.post('/api/auth/setup', { data: { password: PASSWORD } });
-  expect(answer.status()).toBe(204);
-}
-
-/** Runs a scan of the root through the API and waits for its end; its job id. */
-async function scanned(page: Page, root: string): Promise<number> {
-  const started = await page.request.post('/api/scans', { data: { root } });
-  expect(started.status(), await started.text()).toBe(202);
-  const { id } = (await started.json()) as { id: number };
-  await expect
-    .poll(
-      async () =>
-        ((await (await page.request.get(`/api/jobs/${id}`)).json()) as { state: string }).state,
-      { intervals: [20, 50, 100], timeout: 30_000 },
-    )
-    .toBe('done');
-  return id;
-}
 
 test.describe('the tracker’s history', () => {
   // The history is the same on a phone; one viewport is enough for paging.
@@ -55,7 +34,7 @@ test.describe('the tracker’s history', () => {
     });
     expect(root.status()).toBe(201);
     const ids: number[] = [];
-    for (let n = 0; n < SCANS; n++) ids.push(await scanned(page, 'Notes'));
+    for (let n = 0; n < SCANS; n++) ids.push(await runJob(page, '/api/scans', { root: 'Notes' }));
 
     await page.goto('/jobs/');
     const finished = page.getByRole('region', { name: 'Finished' });

@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { signIn } from '../support/api';
 import { expect, expectNoHorizontalOverflow, test } from '../support/fixtures';
 import { repoRoot } from '../support/server';
 
 // Its own server (and data dir): the catalog this file builds is all it sees.
 test.use({ serverName: 'catalog' });
 
-const PASSWORD = 'correct horse battery staple';
 const LABEL = 'Holiday';
 const samples = process.env.GLACIER_SAMPLES ?? path.resolve(repoRoot, '../shared/media-samples');
 
@@ -17,21 +17,6 @@ const IPHONE = 'mei_Apple_iPhone_4.jpg';
 const GOPRO = 'pp_GoPro_HD2.jpg';
 const CLIP = 'ne_phone_rot90_gps.mp4';
 const NOTES = 'itinerary.txt';
-
-/** Logs the browser context in through the API: sets the password on a fresh server. */
-async function signIn(page: Page) {
-  const state = (await (await page.request.get('/api/auth/state')).json()) as {
-    setupRequired: boolean;
-    authenticated: boolean;
-  };
-  if (state.setupRequired) {
-    const setup = await page.request.post('/api/auth/setup', { data: { password: PASSWORD } });
-    expect(setup.status()).toBe(204);
-  } else if (!state.authenticated) {
-    const login = await page.request.post('/api/auth/login', { data: { password: PASSWORD } });
-    expect(login.status()).toBe(204);
-  }
-}
 
 /** A media folder on disk: real camera files in subfolders, and a text file. */
 async function makeMediaFolder() {

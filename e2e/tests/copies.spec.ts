@@ -1,7 +1,7 @@
-import type { Page } from '@playwright/test';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { api, runJob, signIn } from '../support/api';
 import { expect, expectNoHorizontalOverflow, test } from '../support/fixtures';
 import { repoRoot } from '../support/server';
 
@@ -10,27 +10,10 @@ import { repoRoot } from '../support/server';
 // states cannot be set in moto: the server test (copies-check.test.ts) covers them.
 test.use({ serverName: 'copies', withS3: true });
 
-const PASSWORD = 'correct horse battery staple';
 const LABEL = 'Holiday';
 const BUCKET = 'e2e-copies';
 const PHOTO = 'mei_Apple_iPhone_4.jpg';
 const samples = process.env.GLACIER_SAMPLES ?? path.resolve(repoRoot, '../shared/media-samples');
-
-async function api<T>(page: Page, method: 'GET' | 'POST', url: string, data?: unknown) {
-  const response =
-    method === 'GET' ? await page.request.get(url) : await page.request.post(url, { data });
-  expect(response.ok(), `${method} ${url}: ${await response.text()}`).toBe(true);
-  return (await response.json()) as T;
-}
-
-async function runJob(page: Page, url: string, data: unknown) {
-  const { id } = await api<{ id: number }>(page, 'POST', url, data);
-  await expect
-    .poll(async () => (await api<{ state: string }>(page, 'GET', `/api/jobs/${id}`)).state, {
-      timeout: 60_000,
-    })
-    .toBe('done');
-}
 
 test.describe('checking the copies of a file', () => {
   let mediaDir = '';
@@ -52,9 +35,7 @@ test.describe('checking the copies of a file', () => {
     moto,
     screenshotAs,
   }) => {
-    expect(
-      (await page.request.post('/api/auth/setup', { data: { password: PASSWORD } })).status(),
-    ).toBe(204);
+    await signIn(page);
     await api(page, 'POST', '/api/roots', { path: mediaDir, label: LABEL });
     await runJob(page, '/api/scans', { root: LABEL });
     await moto!.createBucket(BUCKET);

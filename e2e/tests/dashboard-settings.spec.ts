@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { api, jobDone, sha256, signIn } from '../support/api';
 import { expect, expectNoHorizontalOverflow, test } from '../support/fixtures';
 import { repoRoot } from '../support/server';
 
@@ -13,7 +13,6 @@ test.use({
   serverEnv: { GLACIER_RESTORE_POLL_MS: '200,1000' },
 });
 
-const PASSWORD = 'correct horse battery staple';
 const LABEL = 'Holiday';
 const BUCKET = 'e2e-dashboard';
 const samples = process.env.GLACIER_SAMPLES ?? path.resolve(repoRoot, '../shared/media-samples');
@@ -23,43 +22,9 @@ const MEDIA: [sample: string, place: string][] = [
   ['video/ne_phone_rot90_gps.mp4', 'Home/clip.mp4'],
 ];
 
-async function signIn(page: Page) {
-  const state = (await (await page.request.get('/api/auth/state')).json()) as {
-    setupRequired: boolean;
-    authenticated: boolean;
-  };
-  const call = state.setupRequired ? 'setup' : state.authenticated ? null : 'login';
-  if (call) {
-    const answer = await page.request.post(`/api/auth/${call}`, { data: { password: PASSWORD } });
-    expect(answer.status()).toBe(204);
-  }
-}
-
 async function navigate(page: Page, section: 'Home' | 'Restores' | 'Settings') {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: section }).click();
 }
-
-async function post(page: Page, url: string, data: object) {
-  const answer = await page.request.post(url, { data });
-  expect(answer.status(), `${url}: ${await answer.text()}`).toBeLessThan(300);
-  return (await answer.json()) as { id: number };
-}
-
-/** Waits for a job through the API (the page under test is checked on its own). */
-async function jobDone(page: Page, id: number) {
-  await expect
-    .poll(
-      async () =>
-        ((await (await page.request.get(`/api/jobs/${id}`)).json()) as { state: string }).state,
-      { timeout: 90_000 },
-    )
-    .toBe('done');
-}
-
-const sha256 = async (file: string) =>
-  createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex');
 
 test.describe('dashboard, transfer settings and restores', () => {
   let mediaDir = '';
@@ -127,8 +92,8 @@ test.describe('dashboard, transfer settings and restores', () => {
     });
 
     await test.step('archive a folder to a USB folder: the coverage bar moves live', async () => {
-      await post(page, '/api/destinations', { name: 'usb', url: usbDir });
-      await post(page, '/api/destinations', {
+      await api<{ id: number }>(page, 'POST', '/api/destinations', { name: 'usb', url: usbDir });
+      await api<{ id: number }>(page, 'POST', '/api/destinations', {
         name: 'offsite',
         url: `s3://${BUCKET}/nas`,
         storageClass: 'DEEP_ARCHIVE',
@@ -137,7 +102,7 @@ test.describe('dashboard, transfer settings and restores', () => {
       });
       await page.reload();
       await expect(meter(`${LABEL} in usb`)).toHaveAttribute('aria-valuenow', '0');
-      const job = await post(page, '/api/archives', {
+      const job = await api<{ id: number }>(page, 'POST', '/api/archives', {
         destination: 'usb',
         root: LABEL,
         path: 'Trip',
@@ -157,7 +122,11 @@ test.describe('dashboard, transfer settings and restores', () => {
 
     await test.step('archive everything to both: full bars, and S3’s cost by class', async () => {
       for (const destination of ['usb', 'offsite']) {
-        const job = await post(page, '/api/archives', { destination, root: LABEL, path: '' });
+        const job = await api<{ id: number }>(page, 'POST', '/api/archives', {
+          destination,
+          root: LABEL,
+          path: '',
+        });
         await jobDone(page, job.id);
       }
       for (const destination of ['usb', 'offsite']) {
@@ -245,7 +214,7 @@ test.describe('dashboard, transfer settings and restores', () => {
 
     await test.step('restores: each with its state, expiry, objects and a download', async () => {
       // Thawed from Deep Archive (moto restores at once), not downloaded: ready in the browser.
-      const thaw = await post(page, '/api/restores', {
+      const thaw = await api<{ id: number }>(page, 'POST', '/api/restores', {
         destination: 'offsite',
         root: LABEL,
         path: 'Trip',
@@ -253,7 +222,7 @@ test.describe('dashboard, transfer settings and restores', () => {
         days: 3,
       });
       // From the USB folder to a download folder on the NAS.
-      const back = await post(page, '/api/restores', {
+      const back = await api<{ id: number }>(page, 'POST', '/api/restores', {
         destination: 'usb',
         root: LABEL,
         path: 'Home',

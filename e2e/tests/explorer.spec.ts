@@ -1,8 +1,8 @@
 import type { Locator, Page } from '@playwright/test';
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { api, jobDone, sha256, signIn } from '../support/api';
 import { expect, expectNoHorizontalOverflow, test } from '../support/fixtures';
 import { repoRoot } from '../support/server';
 import { longPress as pressLong } from '../support/touch';
@@ -17,7 +17,6 @@ test.use({
   serverEnv: { GLACIER_RESTORE_POLL_MS: '200,1000' },
 });
 
-const PASSWORD = 'correct horse battery staple';
 const LABEL = 'Holiday';
 const OFFLINE = 'Attic';
 const BUCKET = 'e2e-explorer';
@@ -27,31 +26,11 @@ const PHOTOS = ['mei_Apple_iPhone_4.jpg', 'pp_GoPro_HD2.jpg', 'ia_orientation_po
 const MANY = 30;
 const note = (i: number) => `note-${String(i).padStart(2, '0')}.txt`;
 
-const sha256 = async (file: string) =>
-  createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex');
-
 const fileEntry = (page: Page, name: string) => page.locator(`[data-file="${name}"]`);
 const selectionBar = (page: Page) => page.getByRole('region', { name: 'Selection' });
 
-async function api<T>(page: Page, method: 'GET' | 'POST', url: string, data?: unknown) {
-  const response =
-    method === 'GET' ? await page.request.get(url) : await page.request.post(url, { data });
-  expect(response.ok(), `${method} ${url}: ${await response.text()}`).toBe(true);
-  return (await response.json()) as T;
-}
-
 /** A long press on a phone: the finger rests until the selection bar shows. */
 const longPress = (page: Page, target: Locator) => pressLong(page, target, selectionBar(page));
-
-async function waitForJob(page: Page, id: number) {
-  await expect
-    .poll(async () => (await api<{ state: string }>(page, 'GET', `/api/jobs/${id}`)).state, {
-      timeout: 90_000,
-    })
-    .toBe('done');
-}
 
 test.describe.serial('explorer', () => {
   let mediaDir = '';
@@ -83,20 +62,7 @@ test.describe.serial('explorer', () => {
   });
 
   test.beforeEach(async ({ page, moto }) => {
-    const state = await api<{ setupRequired: boolean; authenticated: boolean }>(
-      page,
-      'GET',
-      '/api/auth/state',
-    );
-    if (state.setupRequired) {
-      expect(
-        (await page.request.post('/api/auth/setup', { data: { password: PASSWORD } })).status(),
-      ).toBe(204);
-    } else if (!state.authenticated) {
-      expect(
-        (await page.request.post('/api/auth/login', { data: { password: PASSWORD } })).status(),
-      ).toBe(204);
-    }
+    await signIn(page);
     // Once per server: the roots (one of them unplugged after its scan) and the S3 destination.
     const roots = await api<{ roots: { label: string }[] }>(page, 'GET', '/api/roots');
     if (roots.roots.length > 0) return;
@@ -106,7 +72,7 @@ test.describe.serial('explorer', () => {
     ] as const) {
       await api(page, 'POST', '/api/roots', { path: dir, label });
       const job = await api<{ id: number }>(page, 'POST', '/api/scans', { root: label });
-      await waitForJob(page, job.id);
+      await jobDone(page, job.id);
     }
     await rename(atticDir, `${atticDir}-unplugged`);
     await moto!.createBucket(BUCKET);
@@ -361,7 +327,7 @@ test.describe.serial('explorer', () => {
     const response = await started;
     expect((response.request().postDataJSON() as { fileIds: number[] }).fileIds).toHaveLength(2);
     const job = (await response.json()) as { id: number };
-    await waitForJob(page, job.id);
+    await jobDone(page, job.id);
     await tap(archive.getByRole('button', { name: 'Done' }));
     for (const name of picked) {
       await expect(fileEntry(page, name).locator('[data-tag="archived-offsite"]')).toBeVisible();
@@ -450,7 +416,7 @@ test.describe.serial('explorer', () => {
     // Running the restore again is quoted first, as a new restore is; nothing is asked before
     // the dialog's button.
     const { id: restoreId } = (await restore.json()) as { id: number };
-    await waitForJob(page, restoreId);
+    await jobDone(page, restoreId);
     const retries: string[] = [];
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith(`/api/jobs/${restoreId}/retry`)) {

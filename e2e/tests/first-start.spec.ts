@@ -1,9 +1,8 @@
+import { PASSWORD } from '../support/api';
 import { expect, expectNoHorizontalOverflow, test } from '../support/fixtures';
 
 // This file needs a server that has never been set up: its own worker, its own data dir.
 test.use({ serverName: 'first-start' });
-
-const PASSWORD = 'correct horse battery staple';
 
 test('first start: set the admin password, log out, log in again', async ({
   page,

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PASSWORD } from '../support/api';
 import { expect, test } from '../support/fixtures';
 import { startForeignSite } from '../support/foreign-site';
 import {
@@ -23,7 +24,6 @@ test.use({
   serverEnv: { GLACIER_LOGIN_RATE_LIMIT: String(LOGIN_LIMIT) },
 });
 
-const PASSWORD = 'correct horse battery staple';
 const SESSION_COOKIE = 'glacier_session';
 const FOREIGN = 'http://evil.example';
 /** Text of the file outside the root: no answer may ever contain it. */

@@ -1,8 +1,9 @@
 import type { Locator, Page } from '@playwright/test';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PASSWORD, sha256, signIn } from '../support/api';
 import { expect, expectNoHorizontalOverflow, test } from '../support/fixtures';
 import { repoRoot } from '../support/server';
 import { longPress, press } from '../support/touch';
@@ -16,7 +17,6 @@ test.use({
   serverEnv: { GLACIER_UPLOAD_LIMIT_KIBPS: '512', GLACIER_RESTORE_POLL_MS: '200,1000' },
 });
 
-const PASSWORD = 'correct horse battery staple';
 const LABEL = 'Holiday';
 const FOLDER = 'Trip';
 const BUCKET = 'e2e-archive';
@@ -35,22 +35,6 @@ const MEDIA: [folder: string, name: string][] = [
   ['video', CLIP],
   ['heic', HEIC],
 ];
-
-async function signIn(page: Page) {
-  const state = (await (await page.request.get('/api/auth/state')).json()) as {
-    setupRequired: boolean;
-    authenticated: boolean;
-  };
-  if (state.setupRequired) {
-    expect(
-      (await page.request.post('/api/auth/setup', { data: { password: PASSWORD } })).status(),
-    ).toBe(204);
-  } else if (!state.authenticated) {
-    expect(
-      (await page.request.post('/api/auth/login', { data: { password: PASSWORD } })).status(),
-    ).toBe(204);
-  }
-}
 
 /**
  * Opens the app as a new user does: a server never set up shows the setup page, where the
@@ -105,11 +89,6 @@ async function selectOne(page: Page, name: string, touch: boolean) {
   else await page.getByRole('checkbox', { name: `Select ${name}` }).check();
   await expect(selectionBar(page).locator('.selection-count')).toHaveText('1 file selected');
 }
-
-const sha256 = async (file: string) =>
-  createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex');
 
 const fileEntry = (page: Page, name: string) => page.locator(`[data-file="${name}"]`);
 
