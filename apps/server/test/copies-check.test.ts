@@ -151,7 +151,7 @@ describe('checking the copies of a file', () => {
     const copyPath = path.join(usb, 'photos/Trip/a.jpg');
     const original = readFileSync(copyPath);
     const rotten = Buffer.from(original);
-    rotten[SIZE >> 1] ^= 0xff;
+    rotten.writeUInt8(rotten.readUInt8(SIZE >> 1) ^ 0xff, SIZE >> 1);
     writeFileSync(copyPath, rotten);
     try {
       const { offsite, usb: folder } = await check('Trip/a.jpg');
