@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,16 +8,16 @@ import type { Catalog } from '../catalog/catalog.js';
 import { copies, destinations } from '../catalog/schema.js';
 import { backupsDir, copyCatalog } from '../catalog/backup.js';
 import type { Destination } from '../storage/destination.js';
+import { hashStream } from '../storage/hashing.js';
 import type { DestinationRow } from './destinations.js';
 
 /**
  * The catalog kept in each destination beside the media (DESIGN.md, "Bucket layout"): after an
- * archive, when the destination holds copies verified since its last one, a gzipped copy of the catalog goes to
- * `.glacier-archiver/catalog/catalog-<UTC time>-v<schema>.sqlite.gz` (STANDARD_IA on S3,
- * readable at once). If the NAS's data volume is lost, the newest one brings back what was
- * archived where, the restores and the contact sheets' index, with any S3 tool (README,
- * "Disaster recovery"). The local backups (catalog/backup.ts) cover a bad upgrade; these, the
- * NAS itself.
+ * archive, when the destination holds copies verified since its last one, a gzipped copy of the
+ * catalog goes to `.glacier-archiver/catalog/catalog-<UTC time>-v<schema>.sqlite.gz`
+ * (STANDARD_IA on S3, readable at once). If the NAS's data volume is lost, the newest one brings
+ * back what was archived where and the restores, with any S3 tool (README, "If the NAS itself
+ * is lost"). The local backups (catalog/backup.ts) cover a bad upgrade; these, the NAS itself.
  *
  * The copy leaves out the login sessions. It keeps the admin password's argon2 hash and the S3
  * keys entered in the UI sealed with `secret.key`, which never leaves the data folder.
@@ -79,7 +78,12 @@ export async function sendCatalogSnapshot(
     const key = `${SNAPSHOT_PREFIX}${name}`;
     await destination.put(
       key,
-      { path: packed, size, sha256: await sha256Of(packed), mtimeMs: Math.floor(mtimeMs) },
+      {
+        path: packed,
+        size,
+        sha256: (await hashStream(createReadStream(packed))).sha256,
+        mtimeMs: Math.floor(mtimeMs),
+      },
       {
         contentType: 'application/gzip',
         ...(row.kind === 's3' ? { storageClass: 'STANDARD_IA' as const } : {}),
@@ -163,10 +167,4 @@ async function removeLeftovers(backups: string): Promise<void> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

@@ -9,7 +9,6 @@
  * marking lost copies (and adopting objects other tools put there) is the reconcile job's work
  * (reconcile.ts), which lists the whole destination rather than trusting one HEAD.
  */
-import { createHash } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { SecretBox } from '../auth/secrets.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -18,7 +17,8 @@ import { copies, destinations } from '../catalog/schema.js';
 import type { CopyCheck, FileCopiesCheck } from '../api/schemas.js';
 import { AppError } from '../errors.js';
 import { compareStored } from '../storage/compare.js';
-import type { Destination, ObjectInfo } from '../storage/destination.js';
+import type { ObjectInfo } from '../storage/destination.js';
+import { hashStream } from '../storage/hashing.js';
 import { decodeChecksum } from './copies.js';
 import { destinationRegion, openFor } from './destinations.js';
 
@@ -111,7 +111,8 @@ async function checkCopy(
       // written, only the bytes say what is there now (a failing drive). Reading them back
       // costs a read of the file, as `sha256sum` would; S3 checks its own copies.
       if (info && row.kind === 'folder' && info.size === copy.size) {
-        bytes = (await sha256Of(destination, copy.key)) === copy.sha256 ? 'match' : 'mismatch';
+        const { sha256 } = await hashStream((await destination.get(copy.key)).body);
+        bytes = sha256 === copy.sha256 ? 'match' : 'mismatch';
       }
     } finally {
       destination.close();
@@ -175,11 +176,4 @@ async function checkCopy(
 function describeFailure(error: unknown): string {
   if (error instanceof AppError) return error.message;
   return `the destination could not be asked: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-async function sha256Of(destination: Destination, key: string): Promise<string> {
-  const hash = createHash('sha256');
-  const { body } = await destination.get(key);
-  for await (const chunk of body) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
